@@ -1,0 +1,31 @@
+package io.tether.core;
+
+/** RFC 6455 section 7.4.1 close codes that Tether sends or interprets. */
+public final class CloseCodes {
+    public static final int NORMAL = 1000;
+    public static final int GOING_AWAY = 1001;
+    public static final int PROTOCOL_ERROR = 1002;
+    public static final int UNSUPPORTED_DATA = 1003;
+    /** Never sent on the wire: "the close frame carried no status code". */
+    public static final int NO_STATUS = 1005;
+    /** Never sent on the wire: "the connection ended without a close frame". */
+    public static final int ABNORMAL = 1006;
+    public static final int INVALID_PAYLOAD = 1007;
+    public static final int POLICY_VIOLATION = 1008;
+    public static final int MESSAGE_TOO_BIG = 1009;
+    public static final int INTERNAL_ERROR = 1011;
+    public static final int SERVICE_RESTART = 1012;
+    public static final int TRY_AGAIN_LATER = 1013;
+
+    private CloseCodes() {
+    }
+
+    /**
+     * Whether {@code code} may be sent in a close frame (RFC 6455 7.4: 1000-1003, 1007-1014 and
+     * 3000-4999; 1004, 1005, 1006 and 1015 are reserved and never on the wire).
+     */
+    public static boolean isSendable(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
+                || (code >= 3000 && code <= 4999);
+    }
+}

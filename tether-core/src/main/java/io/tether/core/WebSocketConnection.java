@@ -1,0 +1,58 @@
+package io.tether.core;
+
+import io.tether.core.heartbeat.RoundTripTime;
+import java.net.SocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One open WebSocket connection, on either side. All methods are thread-safe and none blocks or
+ * throws for a closed connection: sends return a stage that fails with
+ * {@link ConnectionClosedException} instead.
+ */
+public interface WebSocketConnection {
+
+    /** A short id, unique within this process, for logs. */
+    String id();
+
+    /** The peer's address. */
+    SocketAddress remoteAddress();
+
+    /** The path of the upgrade request (the server endpoint's path, or the client URI's path). */
+    String path();
+
+    /** The negotiated subprotocol, or null when none was agreed. */
+    @Nullable String subprotocol();
+
+    /** True until a close frame was sent or received, or the connection dropped. */
+    boolean isOpen();
+
+    /**
+     * Sends a text message. The stage completes when the frame is written to the socket (not when
+     * the peer has it), and fails with {@link ConnectionClosedException} if the connection closed
+     * first.
+     */
+    CompletionStage<Void> sendText(CharSequence text);
+
+    /** Sends a binary message; the array is copied before this returns. Same promise as {@link #sendText}. */
+    CompletionStage<Void> sendBinary(byte[] data);
+
+    /**
+     * Starts the closing handshake with {@code code} (must be sendable, see
+     * {@link CloseCodes#isSendable}) and {@code reason} (at most 123 UTF-8 bytes). The stage
+     * completes when the TCP connection is closed: after the peer's close frame, or after the
+     * configured close timeout. Calling it again, or on a closed connection, returns the same stage.
+     *
+     * @throws IllegalArgumentException when the code may not be sent or the reason is too long
+     */
+    CompletionStage<Void> close(int code, String reason);
+
+    /** Closes with 1000 and an empty reason. */
+    default CompletionStage<Void> close() {
+        return close(CloseCodes.NORMAL, "");
+    }
+
+    /** Round-trip time measured by the heartbeat's ping/pong, once at least one pong came back. */
+    Optional<RoundTripTime> roundTripTime();
+}
