@@ -1,0 +1,43 @@
+package io.tether.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Netty's RFC 6455 frame decoder, with one difference: when the peer's Close frame is invalid (a
+ * one-byte body, or a code RFC 6455 7.4 forbids on the wire) Netty drops the TCP connection without
+ * a word, because a Close was "already received". We first send Close 1002 saying what was wrong,
+ * so the peer learns why, then let Netty fail the connection as usual.
+ */
+public final class StrictCloseFrameDecoder extends WebSocket13FrameDecoder {
+
+    public StrictCloseFrameDecoder(WebSocketDecoderConfig config) {
+        super(config);
+    }
+
+    @Override
+    protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
+        String problem = problemWith(buffer);
+        if (problem != null && ctx.channel().isActive()) {
+            // Through the whole pipeline, so the frame encoder writes it.
+            ctx.channel().writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, problem));
+        }
+        super.checkCloseFrameBody(ctx, buffer);
+    }
+
+    private static @Nullable String problemWith(@Nullable ByteBuf buffer) {
+        if (buffer == null || !buffer.isReadable()) {
+            return null;
+        }
+        if (buffer.readableBytes() == 1) {
+            return "close frame with a 1-byte body";
+        }
+        int code = buffer.getUnsignedShort(buffer.readerIndex());
+        return WebSocketCloseStatus.isValidStatusCode(code) ? null : "close code " + code + " is not allowed";
+    }
+}

@@ -1,0 +1,153 @@
+package io.tether.server;
+
+import static io.tether.core.Durations.requirePositive;
+
+import io.tether.core.heartbeat.HeartbeatConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Immutable server configuration; build with {@link #builder()}. Every value is validated when the
+ * record is built, and a bad value fails with a message naming the setting.
+ *
+ * @param host address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+ * @param port TCP port; 0 picks a free one (see {@link TetherServer#port()})
+ * @param endpoints WebSocket endpoints, paths unique
+ * @param handshakeTimeout time a new TCP connection has to complete the opening handshake
+ * @param maxFrameSize largest frame payload accepted, bytes; larger frames close with 1009
+ * @param maxMessageSize largest message after joining fragments, bytes; larger close with 1009
+ * @param closeTimeout how long to wait for the client's Close frame after sending ours
+ * @param heartbeat server-side heartbeat
+ * @param ioThreads event loops; 0 lets Netty choose (twice the cores)
+ */
+public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
+        int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        }
+        endpoints = List.copyOf(endpoints);
+        Set<String> paths = new HashSet<>();
+        for (Endpoint e : endpoints) {
+            if (!paths.add(e.path())) {
+                throw new IllegalArgumentException("endpoints: path " + e.path() + " is declared twice");
+            }
+        }
+        requirePositive(handshakeTimeout, "handshakeTimeout");
+        if (maxFrameSize < 125) {
+            throw new IllegalArgumentException("maxFrameSize must be at least 125 bytes, was " + maxFrameSize);
+        }
+        if (maxMessageSize < maxFrameSize) {
+            throw new IllegalArgumentException("maxMessageSize (" + maxMessageSize
+                    + ") must be at least maxFrameSize (" + maxFrameSize + ")");
+        }
+        requirePositive(closeTimeout, "closeTimeout");
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must not be negative, was " + ioThreads);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builder with the defaults above; {@link #build()} validates. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private final List<Endpoint> endpoints = new ArrayList<>();
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
+        private int ioThreads;
+
+        private Builder() {
+        }
+
+        private Builder(ServerConfig from) {
+            host = from.host;
+            port = from.port;
+            endpoints.addAll(from.endpoints);
+            handshakeTimeout = from.handshakeTimeout;
+            maxFrameSize = from.maxFrameSize;
+            maxMessageSize = from.maxMessageSize;
+            closeTimeout = from.closeTimeout;
+            heartbeat = from.heartbeat;
+            ioThreads = from.ioThreads;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        /** Adds an endpoint. */
+        public Builder endpoint(Endpoint value) {
+            endpoints.add(Objects.requireNonNull(value, "endpoint"));
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration value) {
+            handshakeTimeout = value;
+            return this;
+        }
+
+        public Builder maxFrameSize(int value) {
+            maxFrameSize = value;
+            return this;
+        }
+
+        public Builder maxMessageSize(int value) {
+            maxMessageSize = value;
+            return this;
+        }
+
+        public Builder closeTimeout(Duration value) {
+            closeTimeout = value;
+            return this;
+        }
+
+        public Builder heartbeat(HeartbeatConfig value) {
+            heartbeat = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            ioThreads = value;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
+                    closeTimeout, heartbeat, ioThreads);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.tether.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.tether.core.CloseCodes;
+import io.tether.netty.Transports;
+import io.tether.netty.WebSocketConnectionHandler;
+import io.tether.server.internal.ConnectionRegistry;
+import io.tether.server.internal.ServerChannelInitializer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Tether WebSocket server. {@link #start} binds and returns once the server accepts
+ * connections; {@link #stop} shuts it down gracefully. Thread-safe.
+ */
+public final class TetherServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TetherServer.class);
+
+    private final ServerConfig config;
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final ChannelGroup allChannels;
+    private final ConnectionRegistry registry;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    private TetherServer(ServerConfig config, EventLoopGroup group, Channel serverChannel, ChannelGroup allChannels,
+            ConnectionRegistry registry) {
+        this.config = config;
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.allChannels = allChannels;
+        this.registry = registry;
+    }
+
+    /**
+     * Binds {@code config.host():config.port()} and starts serving; blocks until bound.
+     *
+     * @throws ServerStartException when the address cannot be bound, with the address in the message
+     */
+    public static TetherServer start(ServerConfig config) {
+        Objects.requireNonNull(config, "config");
+        Transports transport = Transports.best();
+        EventLoopGroup group = transport.newGroup(config.ioThreads(), "tether-server");
+        ChannelGroup allChannels = new DefaultChannelGroup("tether-server", GlobalEventExecutor.INSTANCE);
+        ConnectionRegistry registry = new ConnectionRegistry();
+        ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new io.netty.channel.ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        allChannels.add(ch);
+                        ch.pipeline().addLast(initializer);
+                    }
+                });
+        try {
+            Channel channel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+            allChannels.add(channel);
+            InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+            log.info("Tether server listening on {}:{} ({}), endpoints {}", config.host(), bound.getPort(),
+                    transport, config.endpoints().stream().map(Endpoint::path).toList());
+            return new TetherServer(config, group, channel, allChannels, registry);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The configuration the server runs with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Number of open WebSocket connections (handshake completed, not yet closed). */
+    public int connectionCount() {
+        return registry.size();
+    }
+
+    /**
+     * Stops gracefully: stops accepting, sends every connection a Close 1001 "server shutting down",
+     * waits up to {@code grace} for them to close, then closes what is left and frees the threads.
+     * Idempotent; the stage completes when everything is released.
+     */
+    public CompletionStage<Void> stop(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        synchronized (stopped) {
+            if (serverChannel.isOpen()) {
+                serverChannel.close();
+                List<CompletableFuture<Void>> closing = registry.connections().stream()
+                        .map(c -> c.close(CloseCodes.GOING_AWAY, "server shutting down").toCompletableFuture())
+                        .toList();
+                CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                        .completeOnTimeout(null, grace.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenComplete((v, e) -> allChannels.close().addListener(f ->
+                                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(g -> stopped.complete(null))));
+            }
+        }
+        return stopped.copy();
+    }
+
+    /** Stops with the configured close timeout as grace and waits for it. */
+    @Override
+    public void close() {
+        stop(config.closeTimeout()).toCompletableFuture().join();
+    }
+
+    /** Open connections, for tests and admin tools; a snapshot. */
+    List<WebSocketConnectionHandler> connections() {
+        return List.copyOf(registry.connections());
+    }
+}

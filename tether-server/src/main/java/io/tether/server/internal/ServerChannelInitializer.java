@@ -1,0 +1,50 @@
+package io.tether.server.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.tether.netty.ConnectionSettings;
+import io.tether.server.Endpoint;
+import io.tether.server.ServerConfig;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Builds each accepted channel's pipeline: HTTP codec, request aggregator, handshake gate. */
+public final class ServerChannelInitializer extends ChannelInitializer<Channel> {
+    /** Upgrade requests have no body; 8 KiB of headers is plenty, more is refused. */
+    private static final int MAX_HANDSHAKE_REQUEST = 8192;
+
+    private final ServerConfig config;
+    private final ConnectionRegistry registry;
+    private final Map<String, Endpoint> endpoints;
+    private final ConnectionSettings settings;
+    private final WebSocketDecoderConfig decoderConfig;
+
+    public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.endpoints = config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity()));
+        this.settings = new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(),
+                config.heartbeat(), ThreadLocalRandom.current());
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxFrameSize())
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.pipeline()
+                .addLast("http", new HttpServerCodec())
+                .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST))
+                .addLast(ServerHandshakeHandler.NAME,
+                        new ServerHandshakeHandler(config, endpoints, settings, registry, decoderConfig));
+    }
+}

@@ -1,0 +1,170 @@
+package io.tether.server.internal;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tether.netty.ConnectionSettings;
+import io.tether.netty.FramePipeline;
+import io.tether.netty.TetherServerHandshaker;
+import io.tether.netty.WebSocketConnectionHandler;
+import io.tether.server.Endpoint;
+import io.tether.server.ServerConfig;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gate of every new TCP connection: validates the upgrade request, answers what is not a valid
+ * handshake with a 4xx that says why, lets Netty's handshaker do the RFC 6455 handshake, installs
+ * the frame pipeline in its own place and removes itself. Closes connections that do not complete
+ * a handshake within the configured time.
+ */
+final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
+    static final String NAME = "tether-handshake";
+    private static final Logger log = LoggerFactory.getLogger(ServerHandshakeHandler.class);
+
+    private final ServerConfig config;
+    private final Map<String, Endpoint> endpoints;
+    private final ConnectionSettings settings;
+    private final ConnectionRegistry registry;
+    private final WebSocketDecoderConfig decoderConfig;
+    private @Nullable ScheduledFuture<?> timeout;
+
+    ServerHandshakeHandler(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
+            ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig) {
+        this.config = config;
+        this.endpoints = endpoints;
+        this.settings = settings;
+        this.registry = registry;
+        this.decoderConfig = decoderConfig;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        timeout = ctx.executor().schedule(() -> {
+            log.debug("{} no handshake within {}, closing", ctx.channel(), config.handshakeTimeout());
+            ctx.close();
+        }, config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            // Stray HTTP pieces after an answered request: the connection is closing anyway.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            handle(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String problem = problemWith(request);
+        if (problem != null) {
+            reject(ctx, HttpResponseStatus.BAD_REQUEST, problem);
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        Endpoint endpoint = endpoints.get(path);
+        if (endpoint == null) {
+            reject(ctx, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path);
+            return;
+        }
+        if (!HttpMethod.GET.equals(request.method())) {
+            reject(ctx, HttpResponseStatus.BAD_REQUEST, "a WebSocket handshake must use GET, not " + request.method());
+            return;
+        }
+        if (!isUpgrade(request)) {
+            reject(ctx, HttpResponseStatus.BAD_REQUEST,
+                    "expected a WebSocket upgrade request (Connection: Upgrade, Upgrade: websocket)");
+            return;
+        }
+        upgrade(ctx, request, endpoint, path);
+    }
+
+    private static @Nullable String problemWith(HttpObject request) {
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            return "malformed HTTP request: " + (cause == null ? "unreadable" : cause.getMessage());
+        }
+        return null;
+    }
+
+    private static boolean isUpgrade(FullHttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint, String path) {
+        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version)) {
+            // RFC 6455 4.4: answer with the version we speak.
+            log.debug("{} unsupported WebSocket version {}", ctx.channel(), version);
+            var response = HttpResponses.error(ctx, HttpResponseStatus.UPGRADE_REQUIRED,
+                    "unsupported WebSocket version " + version + "; this server speaks 13 (RFC 6455)");
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        String subprotocols = endpoint.subprotocols().isEmpty() ? null : String.join(",", endpoint.subprotocols());
+        var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocols, decoderConfig);
+        try {
+            var future = handshaker.handshake(ctx.channel(), request, null, ctx.newPromise());
+            var connection = new WebSocketConnectionHandler(ctx.channel(), settings, endpoint.listener(), path,
+                    handshaker.selectedSubprotocol());
+            FramePipeline.install(ctx, settings, connection);
+            future.addListener(f -> {
+                if (f.isSuccess()) {
+                    registry.add(connection);
+                    connection.fireOpen();
+                } else {
+                    log.debug("{} handshake response could not be written", ctx.channel(), f.cause());
+                    ctx.channel().close();
+                }
+            });
+        } catch (WebSocketHandshakeException e) {
+            reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: " + e.getMessage());
+        }
+    }
+
+    private static String webSocketUrl(FullHttpRequest request, String path) {
+        String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        return "ws://" + host + path;
+    }
+
+    private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
+        // A client's mistake, not ours: debug, never error.
+        log.debug("{} handshake rejected {}: {}", ctx.channel(), status.code(), reason);
+        HttpResponses.sendAndClose(ctx, status, reason);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{} error before the handshake completed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,198 @@
+package io.tether.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A deliberately low-level WebSocket peer for tests: it writes whatever bytes and frames it is told
+ * to, valid or not, so tests can check how Tether answers bad input. Blocking; every read has a
+ * socket timeout so a test never hangs.
+ */
+public final class RawWebSocket implements AutoCloseable {
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CONTINUATION = 0x0;
+    public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    /** One received frame. */
+    public record Frame(boolean fin, int opcode, byte[] payload) {
+        /** The close code of a close frame, or 1005 when it has none. */
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    private RawWebSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /** Opens a TCP connection to 127.0.0.1:{@code port} without any handshake. */
+    public static RawWebSocket open(int port) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        return new RawWebSocket(socket);
+    }
+
+    /** Opens a connection and completes a valid handshake on {@code path}; fails unless answered 101. */
+    public static RawWebSocket connect(int port, String path) throws IOException {
+        RawWebSocket ws = open(port);
+        String key = Base64.getEncoder().encodeToString(randomBytes(16));
+        ws.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String head = ws.readHttpHead();
+        if (!head.startsWith("HTTP/1.1 101") || !head.contains(accept(key))) {
+            ws.close();
+            throw new IOException("handshake failed: " + head);
+        }
+        return ws;
+    }
+
+    /** Writes raw bytes. */
+    public void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Reads an HTTP response head (up to the blank line). */
+    public String readHttpHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed inside the HTTP head: " + head);
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads everything until the peer closes (for HTTP error responses), at most 64 KiB. */
+    public String readUntilClosed() throws IOException {
+        return new String(in.readNBytes(65536), StandardCharsets.UTF_8);
+    }
+
+    /** Sends a masked frame, as a client must. */
+    public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+        write(frame(fin, 0, opcode, payload, true));
+    }
+
+    /** Encodes one frame with any flags: {@code rsv} is the three reserved bits (0-7). */
+    public static byte[] frame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
+        ByteBuffer buf = ByteBuffer.allocate(14 + payload.length);
+        buf.put((byte) ((fin ? 0x80 : 0) | (rsv << 4) | opcode));
+        int maskBit = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            buf.put((byte) (maskBit | payload.length));
+        } else if (payload.length < 65536) {
+            buf.put((byte) (maskBit | 126)).putShort((short) payload.length);
+        } else {
+            buf.put((byte) (maskBit | 127)).putLong(payload.length);
+        }
+        byte[] mask = masked ? randomBytes(4) : new byte[4];
+        if (masked) {
+            buf.put(mask);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            buf.put((byte) (payload[i] ^ mask[i % 4]));
+        }
+        byte[] bytes = new byte[buf.position()];
+        buf.flip().get(bytes);
+        return bytes;
+    }
+
+    /** Reads one frame from the server (unmasked). */
+    public Frame readFrame() throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long length = b1 & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] mask = null;
+        if ((b1 & 0x80) != 0) {
+            mask = in.readNBytes(4);
+        }
+        byte[] payload = in.readNBytes((int) length);
+        if (mask != null) {
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i % 4];
+            }
+        }
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+    }
+
+    /** Reads frames until a close frame arrives (skipping pings), and returns it. */
+    public Frame readCloseFrame() throws IOException {
+        while (true) {
+            Frame f = readFrame();
+            if (f.opcode() == CLOSE) {
+                return f;
+            }
+        }
+    }
+
+    /** True once the peer has closed the TCP connection (reads EOF within the socket timeout). */
+    public boolean awaitEof() throws IOException {
+        try {
+            InputStream raw = socket.getInputStream();
+            while (raw.read() >= 0) {
+                // drain whatever else the peer sent before closing
+            }
+            return true;
+        } catch (java.net.SocketException e) {
+            return true; // reset also means closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String accept(String key) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] digest = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every JVM", e);
+        }
+    }
+}
