@@ -53,6 +53,12 @@ public interface WebSocketConnection {
         return close(CloseCodes.NORMAL, "");
     }
 
+    /**
+     * Completes when the TCP connection is closed, after the terminal listener callback; never
+     * fails.
+     */
+    CompletionStage<Void> closeFuture();
+
     /** Round-trip time measured by the heartbeat's ping/pong, once at least one pong came back. */
     Optional<RoundTripTime> roundTripTime();
 }

@@ -280,7 +280,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         }
     }
 
-    /** Completes when the TCP connection is closed. */
+    @Override
     public CompletionStage<Void> closeFuture() {
         return closed.copy();
     }

@@ -1,0 +1,162 @@
+package io.tether.client;
+
+import static io.tether.core.Durations.requirePositive;
+
+import io.tether.core.heartbeat.HeartbeatConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable client configuration; build with {@link #builder()}. Invalid values fail when built,
+ * with a message naming the setting.
+ *
+ * @param connectTimeout time allowed for the TCP (and TLS) connection
+ * @param handshakeTimeout time allowed for the server's answer to the upgrade request
+ * @param headers extra request headers sent with every handshake (e.g. Authorization)
+ * @param subprotocols subprotocols to offer, in order of preference
+ * @param maxFrameSize largest frame accepted from the server, bytes (1009 beyond)
+ * @param maxMessageSize largest message after joining fragments, bytes (1009 beyond)
+ * @param closeTimeout how long to wait for the server's side of the close handshake
+ * @param heartbeat client-side heartbeat
+ * @param ioThreads event loops; 0 lets Netty choose (twice the cores)
+ * @param sslContext TLS context for {@code wss://}; null uses the JVM's default trust store
+ */
+public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, Map<String, String> headers,
+        List<String> subprotocols, int maxFrameSize, int maxMessageSize, Duration closeTimeout,
+        HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final ClientConfig DEFAULT = builder().build();
+
+    public ClientConfig {
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(handshakeTimeout, "handshakeTimeout");
+        headers = Map.copyOf(headers);
+        for (String name : headers.keySet()) {
+            if (name.isBlank() || name.chars().anyMatch(c -> c <= ' ' || c == ':' || c >= 127)) {
+                throw new IllegalArgumentException("headers: '" + name + "' is not a valid header name");
+            }
+        }
+        subprotocols = List.copyOf(subprotocols);
+        for (String p : subprotocols) {
+            if (p.isBlank() || p.contains(",") || p.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+                throw new IllegalArgumentException("subprotocols: '" + p + "' is not a valid subprotocol token");
+            }
+        }
+        if (maxFrameSize < 125) {
+            throw new IllegalArgumentException("maxFrameSize must be at least 125 bytes, was " + maxFrameSize);
+        }
+        if (maxMessageSize < maxFrameSize) {
+            throw new IllegalArgumentException("maxMessageSize (" + maxMessageSize
+                    + ") must be at least maxFrameSize (" + maxFrameSize + ")");
+        }
+        requirePositive(closeTimeout, "closeTimeout");
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must not be negative, was " + ioThreads);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builder with the defaults above; {@link #build()} validates. */
+    public static final class Builder {
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private List<String> subprotocols = List.of();
+        private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
+        private int ioThreads;
+        private @Nullable SSLContext sslContext;
+
+        private Builder() {
+        }
+
+        private Builder(ClientConfig from) {
+            connectTimeout = from.connectTimeout;
+            handshakeTimeout = from.handshakeTimeout;
+            headers.putAll(from.headers);
+            subprotocols = from.subprotocols;
+            maxFrameSize = from.maxFrameSize;
+            maxMessageSize = from.maxMessageSize;
+            closeTimeout = from.closeTimeout;
+            heartbeat = from.heartbeat;
+            ioThreads = from.ioThreads;
+            sslContext = from.sslContext;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            connectTimeout = value;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration value) {
+            handshakeTimeout = value;
+            return this;
+        }
+
+        /** Adds (or replaces) one handshake request header. */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Builder subprotocols(List<String> value) {
+            subprotocols = value;
+            return this;
+        }
+
+        public Builder maxFrameSize(int value) {
+            maxFrameSize = value;
+            return this;
+        }
+
+        public Builder maxMessageSize(int value) {
+            maxMessageSize = value;
+            return this;
+        }
+
+        public Builder closeTimeout(Duration value) {
+            closeTimeout = value;
+            return this;
+        }
+
+        public Builder heartbeat(HeartbeatConfig value) {
+            heartbeat = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            ioThreads = value;
+            return this;
+        }
+
+        public Builder sslContext(@Nullable SSLContext value) {
+            sslContext = value;
+            return this;
+        }
+
+        public ClientConfig build() {
+            return new ClientConfig(connectTimeout, handshakeTimeout, headers, subprotocols, maxFrameSize,
+                    maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext);
+        }
+    }
+}
