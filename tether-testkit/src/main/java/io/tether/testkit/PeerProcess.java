@@ -1,0 +1,83 @@
+package io.tether.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An external peer process (python3-websockets, node ws) started by a test: its stdout lines are
+ * queued for bounded waits, stderr is kept for failure messages, and {@link #close()} ends exactly
+ * this process (and its children) by PID.
+ */
+public final class PeerProcess implements AutoCloseable {
+    private final Process process;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+
+    private PeerProcess(Process process) {
+        this.process = process;
+        drain(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
+        drain(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
+    }
+
+    public static PeerProcess start(String... command) throws IOException {
+        return new PeerProcess(new ProcessBuilder(command).start());
+    }
+
+    private void drain(BufferedReader reader, boolean out) {
+        Thread t = new Thread(() -> {
+            try (reader) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    (out ? lines : stderr).add(line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "peer-" + process.pid() + (out ? "-out" : "-err"));
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The next stdout line within {@code timeout}, or an AssertionError quoting stderr. */
+    public String nextLine(Duration timeout) throws InterruptedException {
+        String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (line == null) {
+            throw new AssertionError("peer printed nothing within " + timeout + "; alive=" + process.isAlive()
+                    + "; stderr:\n" + String.join("\n", stderr));
+        }
+        return line;
+    }
+
+    /** Waits for the process to end and returns its exit code, or fails after {@code timeout}. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("peer still running after " + timeout + "; stderr:\n" + String.join("\n", stderr));
+        }
+        return process.exitValue();
+    }
+
+    public String stderr() {
+        return String.join("\n", stderr);
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
