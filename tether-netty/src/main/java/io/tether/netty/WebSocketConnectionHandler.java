@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -92,11 +93,11 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         fireOpen();
         try {
             if (msg instanceof TextWebSocketFrame text) {
-                if (state == ConnectionState.OPEN) {
+                if (acceptsData()) {
                     listener.onText(text.text());
                 }
             } else if (msg instanceof BinaryWebSocketFrame binary) {
-                if (state == ConnectionState.OPEN) {
+                if (acceptsData()) {
                     listener.onBinary(ByteBufUtil.getBytes(binary.content()));
                 }
             } else if (msg instanceof PingWebSocketFrame ping) {
@@ -110,6 +111,14 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Data still arrives after this side sent Close: the peer sent it before seeing our Close, and
+     * dropping it would lose messages. Only the peer's own Close ends the inbound stream.
+     */
+    private boolean acceptsData() {
+        return state == ConnectionState.OPEN || state == ConnectionState.CLOSE_SENT && failure == null;
     }
 
     private void onCloseFrame(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
@@ -256,7 +265,14 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
             throw new IllegalArgumentException("close reason longer than " + MAX_REASON_BYTES + " UTF-8 bytes");
         }
-        channel.eventLoop().execute(() -> startClose(code, reason));
+        if (state != ConnectionState.CLOSED) {
+            try {
+                channel.eventLoop().execute(() -> startClose(code, reason));
+            } catch (RejectedExecutionException e) {
+                // The event loop is gone, so is the connection: nothing left to close.
+                channel.close();
+            }
+        }
         return closed.copy();
     }
 

@@ -1,0 +1,70 @@
+package io.tether.app;
+
+import io.tether.server.Endpoint;
+import io.tether.server.ServerConfig;
+import io.tether.server.ServerStartException;
+import io.tether.server.TetherServer;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tether serve}: runs the server until SIGTERM or Ctrl-C, then stops gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the Tether server with the echo endpoint at /echo.")
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "H", defaultValue = ServerConfig.DEFAULT_HOST,
+            description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "8080",
+            description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "D", defaultValue = "5s",
+            description = "On shutdown, how long connections get to close (default ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Mixin
+    HeartbeatOptions heartbeat;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ServerConfig config;
+        try {
+            config = ServerConfig.builder().host(host).port(port)
+                    .heartbeat(heartbeat.toConfig())
+                    .endpoint(Endpoint.of("/echo", new EchoListener()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("tether serve: " + e.getMessage());
+            return 2;
+        }
+        TetherServer server;
+        try {
+            server = TetherServer.start(config);
+        } catch (ServerStartException e) {
+            spec.commandLine().getErr().println("tether serve: " + e.getMessage());
+            return 1;
+        }
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("stopping: closing " + server.connectionCount() + " connections");
+            out.flush();
+            server.stop(grace).toCompletableFuture().join();
+            stopped.complete(null);
+        }, "tether-shutdown"));
+        out.println("Tether serving ws://" + host + ":" + server.port() + "/echo");
+        out.flush();
+        stopped.join();
+        return 0;
+    }
+}

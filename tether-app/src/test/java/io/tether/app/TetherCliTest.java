@@ -1,0 +1,112 @@
+package io.tether.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tether.core.WebSocketConnection;
+import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.server.Endpoint;
+import io.tether.server.ServerConfig;
+import io.tether.server.TetherServer;
+import io.tether.testkit.FaultProxy;
+import io.tether.testkit.PeerProcess;
+import io.tether.testkit.RecordingListener;
+import java.io.ByteArrayInputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The tether command: connect in-process against a real server; serve as a real process. */
+@Tag("integration")
+class TetherCliTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(byte[] stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = TetherCli.run(args, new ByteArrayInputStream(stdin), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void connect_sendsStdinLines_printsReplies_andClosesAtEndOfInput() {
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0)
+                .endpoint(Endpoint.of("/echo", new EchoListener())).build())) {
+            Result r = run("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8),
+                    "connect", "ws://127.0.0.1:" + server.port() + "/echo");
+            assertThat(r.out()).isEqualTo("one\ntwo\nthree\n".replace("\n", System.lineSeparator()));
+            assertThat(r.err()).contains("opened", "closed 1000");
+            assertThat(r.exit()).isZero();
+        }
+    }
+
+    @Test
+    void connect_refused_exitsWithReadableMessage() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Result r = run(new byte[0], "connect", "ws://127.0.0.1:" + port + "/echo");
+        assertThat(r.exit()).isEqualTo(ConnectCommand.CANNOT_CONNECT);
+        assertThat(r.err()).contains("tether connect: cannot connect to ws://127.0.0.1:" + port + "/echo");
+    }
+
+    @Test
+    void connect_badDuration_isAUsageError() {
+        Result r = run(new byte[0], "connect", "ws://127.0.0.1:1/", "--ping-interval", "soon");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot read duration 'soon'");
+    }
+
+    @Test
+    void connect_reportsHeartbeatTimeout_whenTheNetworkFreezes() throws Exception {
+        HeartbeatConfig serverBeat = HeartbeatConfig.builder().pingInterval(Duration.ofSeconds(30)).build();
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(serverBeat)
+                        .endpoint(Endpoint.of("/echo", new EchoListener())).build());
+                FaultProxy proxy = FaultProxy.start(server.port());
+                PipedOutputStream feed = new PipedOutputStream();
+                PipedInputStream stdin = new PipedInputStream(feed)) {
+            StringWriter err = new StringWriter();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> TetherCli.run(
+                    new String[] {"connect", "ws://127.0.0.1:" + proxy.port() + "/echo", "--ping-interval", "200ms",
+                            "--ping-timeout", "300ms"}, stdin, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));
+            await().atMost(WAIT).until(() -> err.toString().contains("opened"));
+            proxy.freeze();
+            assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(ConnectCommand.FAILED);
+            assertThat(err.toString()).contains("failed: heartbeat timeout");
+        }
+    }
+
+    @Test
+    void serve_runsAsAProcess_echoes_andDrainsOnSigterm() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),
+                "io.tether.app.TetherCli", "serve", "--port", "0", "--grace", "2s")) {
+            String banner = serve.nextLine(WAIT);
+            assertThat(banner).startsWith("Tether serving ws://127.0.0.1:").endsWith("/echo");
+            String url = banner.substring("Tether serving ".length());
+            RecordingListener listener = new RecordingListener();
+            try (var client = io.tether.client.TetherClient.create()) {
+                WebSocketConnection connection = client.connect(java.net.URI.create(url), listener)
+                        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+                connection.sendText("ping me back");
+                assertThat(listener.nextMessage(WAIT)).isEqualTo("ping me back");
+                serve.close(); // SIGTERM to the process we started
+                RecordingListener.Terminal end = listener.awaitTerminal(WAIT);
+                assertThat(end.code()).isEqualTo(1001);
+                assertThat(end.reason()).isEqualTo("server shutting down");
+            }
+        }
+    }
+}
