@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs the Debian packages it needs first when they are missing
+# (as root; otherwise it says what to install). Extra arguments go to Maven.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+missing=()
+while read -r pkg; do
+  case "$pkg" in ''|'#'*) continue ;; esac
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done < "$here/scripts/debian-packages.txt"
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: please install: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+cd "$here"
+exec mvn -B -ntp verify "$@"

@@ -1,0 +1,122 @@
+package io.tether.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.core.heartbeat.HeartbeatTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Netty heartbeat handler in frozen time: EmbeddedChannel's ticker drives clock and timers. */
+class HeartbeatHandlerTest {
+    private static final HeartbeatConfig CONFIG = HeartbeatConfig.builder()
+            .pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(400)).pingJitter(0).build();
+
+    private final List<Throwable> errors = new ArrayList<>();
+    private EmbeddedChannel channel;
+    private HeartbeatHandler heartbeat;
+
+    @BeforeEach
+    void setUp() {
+        channel = new EmbeddedChannel();
+        channel.freezeTime();
+        heartbeat = new HeartbeatHandler(CONFIG, new Random(1));
+        channel.pipeline().addLast(HeartbeatHandler.NAME, heartbeat).addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                errors.add(cause);
+            }
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        channel.finishAndReleaseAll();
+    }
+
+    private void advance(long millis) {
+        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    @Test
+    void pingIsSentAfterTheInterval_carryingItsSendTime() {
+        advance(199);
+        assertThat((Object) channel.readOutbound()).isNull();
+        advance(1);
+        PingWebSocketFrame ping = channel.readOutbound();
+        assertThat(ping).isNotNull();
+        assertThat(ping.content().readableBytes()).isEqualTo(8);
+        ping.release();
+    }
+
+    @Test
+    void silentPeer_isDeclaredDeadExactlyAtTheBound_andTheChannelCloses() {
+        advance(200);
+        ((PingWebSocketFrame) channel.readOutbound()).release();
+        advance(399);
+        assertThat(channel.isActive()).isTrue();
+        assertThat(errors).isEmpty();
+        advance(1);
+        assertThat(channel.isActive()).isFalse();
+        assertThat(errors).singleElement().isInstanceOfSatisfying(HeartbeatTimeoutException.class, e -> {
+            assertThat(e.silence()).isEqualTo(Duration.ofMillis(600));
+            assertThat(e.pingsSent()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void inboundFrames_postponePings_andAreForwarded() {
+        advance(150);
+        channel.writeInbound(new TextWebSocketFrame("alive"));
+        TextWebSocketFrame forwarded = channel.readInbound();
+        assertThat(forwarded.text()).isEqualTo("alive");
+        forwarded.release();
+        advance(199);
+        assertThat((Object) channel.readOutbound()).isNull();
+        advance(1);
+        PingWebSocketFrame ping = channel.readOutbound();
+        assertThat(ping).isNotNull();
+        ping.release();
+    }
+
+    @Test
+    void pong_isConsumed_andMeasuresTheRoundTrip() {
+        advance(200);
+        PingWebSocketFrame ping = channel.readOutbound();
+        long stamp = ping.content().getLong(0);
+        ping.release();
+        advance(7);
+        channel.writeInbound(new PongWebSocketFrame(Unpooled.buffer(8).writeLong(stamp)));
+        assertThat((Object) channel.readInbound()).as("pong is not forwarded").isNull();
+        assertThat(heartbeat.roundTripTime()).get().satisfies(rtt -> {
+            assertThat(rtt.last()).isEqualTo(Duration.ofMillis(7));
+            assertThat(rtt.smoothed()).isEqualTo(Duration.ofMillis(7));
+        });
+        // The pong counted as life: the deadline moved to 207 + 600.
+        advance(592);
+        assertThat(channel.isActive()).isTrue();
+        assertThat(heartbeat.pingsSent()).isEqualTo(2);
+    }
+
+    @Test
+    void removingTheHandler_cancelsItsTimer() {
+        channel.pipeline().remove(HeartbeatHandler.NAME);
+        advance(10_000);
+        assertThat(channel.isActive()).isTrue();
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+}
