@@ -73,6 +73,29 @@ public final class RawWebSocket implements AutoCloseable {
         return ws;
     }
 
+    /**
+     * Accepts one connection on {@code server} and answers its upgrade request with 101, as a
+     * server would; then frames can be written with {@link #sendServerFrame} (unmasked).
+     */
+    public static RawWebSocket accept(java.net.ServerSocket server) throws IOException {
+        Socket socket = server.accept();
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        RawWebSocket ws = new RawWebSocket(socket);
+        String head = ws.readHttpHead();
+        String key = head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+                .orElseThrow(() -> new IOException("no Sec-WebSocket-Key in " + head));
+        ws.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        return ws;
+    }
+
+    /** Sends an unmasked frame, as a server must. */
+    public void sendServerFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+        write(frame(fin, 0, opcode, payload, false));
+    }
+
     /** Writes raw bytes. */
     public void write(byte[] bytes) throws IOException {
         out.write(bytes);
