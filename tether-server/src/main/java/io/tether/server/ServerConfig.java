@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable server configuration; build with {@link #builder()}. Every value is validated when the
@@ -23,9 +25,11 @@ import java.util.Set;
  * @param closeTimeout how long to wait for the client's Close frame after sending ours
  * @param heartbeat server-side heartbeat
  * @param ioThreads event loops; 0 lets Netty choose (twice the cores)
+ * @param sslContext TLS context (with the server's key) to serve {@code wss://}; null serves plain {@code ws://}
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
-        int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads) {
+        int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
+        @Nullable SSLContext sslContext) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -83,6 +87,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private int ioThreads;
+        private @Nullable SSLContext sslContext;
 
         private Builder() {
         }
@@ -97,6 +102,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             closeTimeout = from.closeTimeout;
             heartbeat = from.heartbeat;
             ioThreads = from.ioThreads;
+            sslContext = from.sslContext;
         }
 
         public Builder host(String value) {
@@ -145,9 +151,15 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** Serve TLS ({@code wss://}) with this context; null (the default) for plain {@code ws://}. */
+        public Builder sslContext(@Nullable SSLContext value) {
+            sslContext = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
-                    closeTimeout, heartbeat, ioThreads);
+                    closeTimeout, heartbeat, ioThreads, sslContext);
         }
     }
 }

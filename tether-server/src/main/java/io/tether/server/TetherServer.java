@@ -77,7 +77,7 @@ public final class TetherServer implements AutoCloseable {
             log.info("Tether server listening on {}:{} ({}), endpoints {}", config.host(), bound.getPort(),
                     transport, config.endpoints().stream().map(Endpoint::path).toList());
             return new TetherServer(config, group, channel, allChannels, registry);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind failures arrive as undeclared IOExceptions from syncUninterruptibly
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);

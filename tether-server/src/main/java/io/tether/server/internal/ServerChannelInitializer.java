@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.ssl.SslHandler;
 import io.tether.netty.ConnectionSettings;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /** Builds each accepted channel's pipeline: HTTP codec, request aggregator, handshake gate. */
 public final class ServerChannelInitializer extends ChannelInitializer<Channel> {
@@ -41,6 +44,12 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
 
     @Override
     protected void initChannel(Channel ch) {
+        SSLContext tls = config.sslContext();
+        if (tls != null) {
+            SSLEngine engine = tls.createSSLEngine();
+            engine.setUseClientMode(false);
+            ch.pipeline().addLast("tls", new SslHandler(engine));
+        }
         ch.pipeline()
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST))

@@ -151,9 +151,9 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static String webSocketUrl(FullHttpRequest request, String path) {
+    private String webSocketUrl(FullHttpRequest request, String path) {
         String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        return "ws://" + host + path;
+        return (config.sslContext() != null ? "wss://" : "ws://") + host + path;
     }
 
     private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
