@@ -1,5 +1,6 @@
 package io.tether.app;
 
+import io.tether.server.EchoListener;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import io.tether.server.ServerStartException;

@@ -2,6 +2,7 @@ package io.tether.client;
 
 import static io.tether.core.Durations.requirePositive;
 
+import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,13 +53,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
                 throw new IllegalArgumentException("subprotocols: '" + p + "' is not a valid subprotocol token");
             }
         }
-        if (maxFrameSize < 125) {
-            throw new IllegalArgumentException("maxFrameSize must be at least 125 bytes, was " + maxFrameSize);
-        }
-        if (maxMessageSize < maxFrameSize) {
-            throw new IllegalArgumentException("maxMessageSize (" + maxMessageSize
-                    + ") must be at least maxFrameSize (" + maxFrameSize + ")");
-        }
+        FrameLimits.validate(maxFrameSize, maxMessageSize);
         requirePositive(closeTimeout, "closeTimeout");
         Objects.requireNonNull(heartbeat, "heartbeat");
         if (ioThreads < 0) {

@@ -2,6 +2,7 @@ package io.tether.server;
 
 import static io.tether.core.Durations.requirePositive;
 
+import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,13 +55,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             }
         }
         requirePositive(handshakeTimeout, "handshakeTimeout");
-        if (maxFrameSize < 125) {
-            throw new IllegalArgumentException("maxFrameSize must be at least 125 bytes, was " + maxFrameSize);
-        }
-        if (maxMessageSize < maxFrameSize) {
-            throw new IllegalArgumentException("maxMessageSize (" + maxMessageSize
-                    + ") must be at least maxFrameSize (" + maxFrameSize + ")");
-        }
+        FrameLimits.validate(maxFrameSize, maxMessageSize);
         requirePositive(closeTimeout, "closeTimeout");
         Objects.requireNonNull(heartbeat, "heartbeat");
         if (ioThreads < 0) {

@@ -1,10 +1,10 @@
-package io.tether.app;
+package io.tether.server;
 
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 
-/** The {@code /echo} endpoint: sends every message back to its sender. */
-final class EchoListener implements WebSocketListener {
+/** An endpoint listener that sends every message back to its sender, text as text, binary as binary. */
+public final class EchoListener implements WebSocketListener {
     @Override
     public void onText(WebSocketConnection connection, String text) {
         connection.sendText(text);
