@@ -1,0 +1,114 @@
+package io.tether.core.reconnect;
+
+import static io.tether.core.Durations.requirePositive;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When and how long to retry after a connection is lost. Immutable; build with {@link #builder()}.
+ *
+ * @param enabled false: a lost connection is final
+ * @param backoff delay formula; default decorrelated jitter, base 500 ms, cap 30 s
+ * @param maxAttempts retries per outage before giving up; 0 for no limit (the default)
+ * @param maxElapsed time per outage after which no further retry starts; zero for no limit (default)
+ * @param resetAfter how long a new connection must stay up before the next outage starts a fresh
+ *     backoff sequence; a server that accepts and drops at once keeps the delays growing
+ * @param retryAfterJitter when the server gives a retry-after hint {@code h}, the client waits
+ *     {@code h + U[0, h × retryAfterJitter]} (at least), so a crowd told the same {@code h} spreads out
+ * @param classifier decides what is worth retrying
+ */
+public record ReconnectPolicy(boolean enabled, Backoff backoff, int maxAttempts, Duration maxElapsed,
+        Duration resetAfter, double retryAfterJitter, RetryClassifier classifier) {
+
+    public static final Duration DEFAULT_RESET_AFTER = Duration.ofSeconds(10);
+    public static final double DEFAULT_RETRY_AFTER_JITTER = 0.5;
+    public static final ReconnectPolicy DEFAULT = new ReconnectPolicy(true, Backoff.DEFAULT, 0, Duration.ZERO,
+            DEFAULT_RESET_AFTER, DEFAULT_RETRY_AFTER_JITTER, RetryClassifier.DEFAULT);
+    public static final ReconnectPolicy DISABLED = DEFAULT.toBuilder().enabled(false).build();
+
+    public ReconnectPolicy {
+        Objects.requireNonNull(backoff, "backoff");
+        if (maxAttempts < 0) {
+            throw new IllegalArgumentException("maxAttempts must not be negative (0 = no limit), was " + maxAttempts);
+        }
+        Objects.requireNonNull(maxElapsed, "maxElapsed");
+        if (maxElapsed.isNegative()) {
+            throw new IllegalArgumentException("maxElapsed must not be negative (0 = no limit), was " + maxElapsed);
+        }
+        requirePositive(resetAfter, "resetAfter");
+        if (!(retryAfterJitter >= 0 && retryAfterJitter <= 10)) {
+            throw new IllegalArgumentException("retryAfterJitter must be between 0 and 10, was " + retryAfterJitter);
+        }
+        Objects.requireNonNull(classifier, "classifier");
+    }
+
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builder; {@link #build()} validates. */
+    public static final class Builder {
+        private boolean enabled;
+        private Backoff backoff;
+        private int maxAttempts;
+        private Duration maxElapsed;
+        private Duration resetAfter;
+        private double retryAfterJitter;
+        private RetryClassifier classifier;
+
+        private Builder(ReconnectPolicy from) {
+            enabled = from.enabled;
+            backoff = from.backoff;
+            maxAttempts = from.maxAttempts;
+            maxElapsed = from.maxElapsed;
+            resetAfter = from.resetAfter;
+            retryAfterJitter = from.retryAfterJitter;
+            classifier = from.classifier;
+        }
+
+        public Builder enabled(boolean value) {
+            enabled = value;
+            return this;
+        }
+
+        public Builder backoff(Backoff value) {
+            backoff = value;
+            return this;
+        }
+
+        public Builder maxAttempts(int value) {
+            maxAttempts = value;
+            return this;
+        }
+
+        public Builder maxElapsed(Duration value) {
+            maxElapsed = value;
+            return this;
+        }
+
+        public Builder resetAfter(Duration value) {
+            resetAfter = value;
+            return this;
+        }
+
+        public Builder retryAfterJitter(double value) {
+            retryAfterJitter = value;
+            return this;
+        }
+
+        public Builder classifier(RetryClassifier value) {
+            classifier = value;
+            return this;
+        }
+
+        public ReconnectPolicy build() {
+            return new ReconnectPolicy(enabled, backoff, maxAttempts, maxElapsed, resetAfter, retryAfterJitter,
+                    classifier);
+        }
+    }
+}
