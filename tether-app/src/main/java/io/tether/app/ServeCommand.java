@@ -1,5 +1,6 @@
 package io.tether.app;
 
+import io.tether.server.AdmissionConfig;
 import io.tether.server.EchoListener;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
@@ -29,9 +30,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "D", defaultValue = "5s",
-            description = "On shutdown, how long connections get to close (default ${DEFAULT-VALUE}).")
-    Duration grace;
+    @Option(names = "--drain-window", converter = DurationConverter.class, paramLabel = "D", defaultValue = "0",
+            description = "On SIGTERM, close connections (1012 + retry hint) spread over this window (default ${DEFAULT-VALUE}).")
+    Duration drainWindow;
+
+    @Option(names = "--retry-hint", converter = DurationConverter.class, paramLabel = "D", defaultValue = "1s",
+            description = "Retry-after hint sent with the 1012 Close on shutdown (default ${DEFAULT-VALUE}).")
+    Duration retryHint;
+
+    @Option(names = "--admission-rate", paramLabel = "N",
+            description = "Admit at most N new handshakes per second (503 + Retry-After beyond); default unlimited.")
+    Double admissionRate;
+
+    @Option(names = "--admission-burst", paramLabel = "N", defaultValue = "100",
+            description = "Handshakes admitted at once under --admission-rate (default ${DEFAULT-VALUE}).")
+    int admissionBurst;
+
+    @Option(names = "--stats-interval", converter = DurationConverter.class, paramLabel = "D",
+            description = "Print handshake and connection counters on stdout every D.")
+    Duration statsInterval;
 
     @Mixin
     HeartbeatOptions heartbeat;
@@ -43,6 +60,10 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = ServerConfig.builder().host(host).port(port)
                     .heartbeat(heartbeat.toConfig())
+                    .drainWindow(drainWindow)
+                    .restartRetryAfter(retryHint)
+                    .admission(admissionRate == null ? AdmissionConfig.UNLIMITED
+                            : AdmissionConfig.limit(admissionRate, admissionBurst))
                     .endpoint(Endpoint.of("/echo", new EchoListener()))
                     .build();
         } catch (IllegalArgumentException e) {
@@ -60,11 +81,14 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping: closing " + server.connectionCount() + " connections");
             out.flush();
-            server.stop(grace).toCompletableFuture().join();
+            server.stop().toCompletableFuture().join();
             stopped.complete(null);
         }, "tether-shutdown"));
         out.println("Tether serving ws://" + host + ":" + server.port() + "/echo");
         out.flush();
+        if (statsInterval != null) {
+            StatsPrinter.start(server, statsInterval, out);
+        }
         stopped.join();
         return 0;
     }

@@ -105,8 +105,8 @@ class TetherCliTest {
                 assertThat(listener.nextMessage(WAIT)).isEqualTo("ping me back");
                 serve.close(); // SIGTERM to the process we started
                 RecordingListener.Terminal end = listener.awaitTerminal(WAIT);
-                assertThat(end.code()).isEqualTo(1001);
-                assertThat(end.reason()).isEqualTo("server shutting down");
+                assertThat(end.code()).isEqualTo(1012);
+                assertThat(end.reason()).startsWith("server restarting; retry-after=");
             }
         }
     }

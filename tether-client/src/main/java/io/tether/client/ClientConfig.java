@@ -4,6 +4,8 @@ import static io.tether.core.Durations.requirePositive;
 
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.core.outbox.OutboxConfig;
+import io.tether.core.reconnect.ReconnectPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +28,13 @@ import org.jspecify.annotations.Nullable;
  * @param heartbeat client-side heartbeat
  * @param ioThreads event loops; 0 lets Netty choose (twice the cores)
  * @param sslContext TLS context for {@code wss://}; null uses the JVM's default trust store
+ * @param reconnect how a {@link TetherSocket} retries (not used by one-shot {@link TetherClient#connect})
+ * @param outbox what a {@link TetherSocket} does with sends while it is not open
  */
 public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, Map<String, String> headers,
         List<String> subprotocols, int maxFrameSize, int maxMessageSize, Duration closeTimeout,
-        HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext) {
+        HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext, ReconnectPolicy reconnect,
+        OutboxConfig outbox) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -59,6 +64,8 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must not be negative, was " + ioThreads);
         }
+        Objects.requireNonNull(reconnect, "reconnect");
+        Objects.requireNonNull(outbox, "outbox");
     }
 
     public static Builder builder() {
@@ -81,6 +88,8 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private int ioThreads;
         private @Nullable SSLContext sslContext;
+        private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
+        private OutboxConfig outbox = OutboxConfig.DEFAULT;
 
         private Builder() {
         }
@@ -96,6 +105,8 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             heartbeat = from.heartbeat;
             ioThreads = from.ioThreads;
             sslContext = from.sslContext;
+            reconnect = from.reconnect;
+            outbox = from.outbox;
         }
 
         public Builder connectTimeout(Duration value) {
@@ -149,9 +160,19 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             return this;
         }
 
+        public Builder reconnect(ReconnectPolicy value) {
+            reconnect = value;
+            return this;
+        }
+
+        public Builder outbox(OutboxConfig value) {
+            outbox = value;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, handshakeTimeout, headers, subprotocols, maxFrameSize,
-                    maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext);
+                    maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext, reconnect, outbox);
         }
     }
 }

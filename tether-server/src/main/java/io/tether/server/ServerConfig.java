@@ -27,10 +27,14 @@ import org.jspecify.annotations.Nullable;
  * @param heartbeat server-side heartbeat
  * @param ioThreads event loops; 0 lets Netty choose (twice the cores)
  * @param sslContext TLS context (with the server's key) to serve {@code wss://}; null serves plain {@code ws://}
+ * @param admission limit on new handshakes per second (off by default)
+ * @param drainWindow on {@link TetherServer#stop()}, the time over which connections are closed,
+ *     spread evenly in random order, so that their clients come back spread out; zero closes all at once
+ * @param restartRetryAfter the retry-after hint sent with the 1012 Close of a drain
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
-        @Nullable SSLContext sslContext) {
+        @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -38,6 +42,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
     public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESTART_RETRY_AFTER = Duration.ofSeconds(1);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -61,6 +66,15 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must not be negative, was " + ioThreads);
         }
+        Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(drainWindow, "drainWindow");
+        if (drainWindow.isNegative()) {
+            throw new IllegalArgumentException("drainWindow must not be negative, was " + drainWindow);
+        }
+        Objects.requireNonNull(restartRetryAfter, "restartRetryAfter");
+        if (restartRetryAfter.isNegative()) {
+            throw new IllegalArgumentException("restartRetryAfter must not be negative, was " + restartRetryAfter);
+        }
     }
 
     public static Builder builder() {
@@ -83,6 +97,9 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private int ioThreads;
         private @Nullable SSLContext sslContext;
+        private AdmissionConfig admission = AdmissionConfig.UNLIMITED;
+        private Duration drainWindow = Duration.ZERO;
+        private Duration restartRetryAfter = DEFAULT_RESTART_RETRY_AFTER;
 
         private Builder() {
         }
@@ -98,6 +115,9 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             heartbeat = from.heartbeat;
             ioThreads = from.ioThreads;
             sslContext = from.sslContext;
+            admission = from.admission;
+            drainWindow = from.drainWindow;
+            restartRetryAfter = from.restartRetryAfter;
         }
 
         public Builder host(String value) {
@@ -152,9 +172,24 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        public Builder admission(AdmissionConfig value) {
+            admission = value;
+            return this;
+        }
+
+        public Builder drainWindow(Duration value) {
+            drainWindow = value;
+            return this;
+        }
+
+        public Builder restartRetryAfter(Duration value) {
+            restartRetryAfter = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
-                    closeTimeout, heartbeat, ioThreads, sslContext);
+                    closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter);
         }
     }
 }

@@ -8,12 +8,15 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tether.core.CloseCodes;
+import io.tether.core.reconnect.RetryAfter;
 import io.tether.netty.Transports;
 import io.tether.netty.WebSocketConnectionHandler;
 import io.tether.server.internal.ConnectionRegistry;
 import io.tether.server.internal.ServerChannelInitializer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +38,7 @@ public final class TetherServer implements AutoCloseable {
     private final ChannelGroup allChannels;
     private final ConnectionRegistry registry;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private boolean stopping;
 
     private TetherServer(ServerConfig config, EventLoopGroup group, Channel serverChannel, ChannelGroup allChannels,
             ConnectionRegistry registry) {
@@ -99,32 +103,56 @@ public final class TetherServer implements AutoCloseable {
         return registry.size();
     }
 
+    /** Counters since start. */
+    public ServerStats stats() {
+        return new ServerStats(registry.accepted(), registry.rejected(), registry.size());
+    }
+
+    /** Stops gracefully over the configured {@link ServerConfig#drainWindow()}; see {@link #stop(Duration)}. */
+    public CompletionStage<Void> stop() {
+        return stop(config.drainWindow());
+    }
+
     /**
-     * Stops gracefully: stops accepting, sends every connection a Close 1001 "server shutting down",
-     * waits up to {@code grace} for them to close, then closes what is left and frees the threads.
-     * Idempotent; the stage completes when everything is released.
+     * Stops gracefully: stops accepting; closes every connection with 1012 "server restarting;
+     * retry-after=&lt;n&gt;ms" (the hint is {@link ServerConfig#restartRetryAfter()}), one after another
+     * in random order, spread evenly over {@code drainWindow} so that their clients come back spread
+     * out; waits up to the close timeout after the last one for the clients' Close frames; then
+     * closes what is left and frees the threads. Idempotent: a second call returns the same stage,
+     * which completes when everything is released.
      */
-    public CompletionStage<Void> stop(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
+    public CompletionStage<Void> stop(Duration drainWindow) {
+        Objects.requireNonNull(drainWindow, "drainWindow");
         synchronized (stopped) {
-            if (serverChannel.isOpen()) {
-                serverChannel.close();
-                List<CompletableFuture<Void>> closing = registry.connections().stream()
-                        .map(c -> c.close(CloseCodes.GOING_AWAY, "server shutting down").toCompletableFuture())
-                        .toList();
-                CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
-                        .completeOnTimeout(null, grace.toMillis(), TimeUnit.MILLISECONDS)
-                        .whenComplete((v, e) -> allChannels.close().addListener(f ->
-                                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(g -> stopped.complete(null))));
+            if (stopping) {
+                return stopped.copy();
             }
+            stopping = true;
         }
+        serverChannel.close();
+        List<WebSocketConnectionHandler> connections = new ArrayList<>(registry.connections());
+        Collections.shuffle(connections);
+        String reason = "server restarting; " + RetryAfter.format(config.restartRetryAfter());
+        long window = drainWindow.toNanos();
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (int i = 0; i < connections.size(); i++) {
+            WebSocketConnectionHandler connection = connections.get(i);
+            long delay = window * i / connections.size();
+            group.schedule(() -> connection.close(CloseCodes.SERVICE_RESTART, reason), delay, TimeUnit.NANOSECONDS);
+            closing.add(connection.closeFuture().toCompletableFuture());
+        }
+        log.info("stopping: closing {} connections over {} ms", connections.size(), drainWindow.toMillis());
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, drainWindow.plus(config.closeTimeout()).toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> allChannels.close().addListener(f ->
+                        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(g -> stopped.complete(null))));
         return stopped.copy();
     }
 
-    /** Stops with the configured close timeout as grace and waits for it. */
+    /** {@link #stop()} and wait for it. */
     @Override
     public void close() {
-        stop(config.closeTimeout()).toCompletableFuture().join();
+        stop().toCompletableFuture().join();
     }
 
     /** Open connections, for tests and admin tools; a snapshot. */

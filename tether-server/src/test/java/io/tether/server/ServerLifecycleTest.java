@@ -31,17 +31,17 @@ class ServerLifecycleTest {
     }
 
     @Test
-    void stop_sendsGoingAwayToEveryConnection_andReleasesThePort() throws Exception {
-        TetherServer server = TetherServer.start(config().build());
+    void stop_sendsServiceRestartWithRetryHintToEveryConnection_andReleasesThePort() throws Exception {
+        TetherServer server = TetherServer.start(config().restartRetryAfter(java.time.Duration.ofMillis(1500)).build());
         try (RawWebSocket a = RawWebSocket.connect(server.port(), "/echo");
                 RawWebSocket b = RawWebSocket.connect(server.port(), "/echo")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 2);
-            var stopped = server.stop(Duration.ofSeconds(5)).toCompletableFuture();
+            var stopped = server.stop(Duration.ofMillis(200)).toCompletableFuture();
             for (RawWebSocket ws : new RawWebSocket[] {a, b}) {
                 RawWebSocket.Frame close = ws.readCloseFrame();
-                assertThat(close.closeCode()).isEqualTo(1001);
+                assertThat(close.closeCode()).isEqualTo(1012);
                 assertThat(new String(close.payload(), 2, close.payload().length - 2, java.nio.charset.StandardCharsets.UTF_8))
-                        .isEqualTo("server shutting down");
+                        .isEqualTo("server restarting; retry-after=1500ms");
                 ws.sendFrame(true, RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE9});
             }
             stopped.get(10, TimeUnit.SECONDS);

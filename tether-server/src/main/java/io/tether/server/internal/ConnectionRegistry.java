@@ -5,14 +5,30 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
-/** The server's open connections, for counting and for closing them all at stop. Thread-safe. */
+/** The server's open connections and handshake counters, for stats and for closing them all at stop. Thread-safe. */
 public final class ConnectionRegistry {
     private final Set<WebSocketConnectionHandler> open = ConcurrentHashMap.newKeySet();
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
 
     void add(WebSocketConnectionHandler connection) {
+        accepted.increment();
         open.add(connection);
         connection.closeFuture().whenComplete((v, e) -> open.remove(connection));
+    }
+
+    void rejectedByAdmission() {
+        rejected.increment();
+    }
+
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    public long rejected() {
+        return rejected.sum();
     }
 
     public int size() {

@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Ticker;
+import io.tether.core.reconnect.TokenBucket;
 import io.tether.netty.ConnectionSettings;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
@@ -15,6 +17,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import org.jspecify.annotations.Nullable;
 
 /** Builds each accepted channel's pipeline: HTTP codec, request aggregator, handshake gate. */
 public final class ServerChannelInitializer extends ChannelInitializer<Channel> {
@@ -26,6 +29,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     private final Map<String, Endpoint> endpoints;
     private final ConnectionSettings settings;
     private final WebSocketDecoderConfig decoderConfig;
+    /** One bucket for the whole server, shared by its event loops. */
+    private final @Nullable TokenBucket admission;
 
     public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry) {
         this.config = config;
@@ -40,6 +45,10 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
+        this.admission = config.admission().enabled()
+                ? new TokenBucket(config.admission().ratePerSecond(), config.admission().burst(),
+                        Ticker.systemTicker().nanoTime())
+                : null;
     }
 
     @Override
@@ -54,6 +63,6 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST))
                 .addLast(ServerHandshakeHandler.NAME,
-                        new ServerHandshakeHandler(config, endpoints, settings, registry, decoderConfig));
+                        new ServerHandshakeHandler(config, endpoints, settings, registry, decoderConfig, admission));
     }
 }

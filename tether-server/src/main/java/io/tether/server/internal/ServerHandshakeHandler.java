@@ -18,6 +18,7 @@ import io.tether.netty.ConnectionSettings;
 import io.tether.netty.FramePipeline;
 import io.tether.netty.TetherServerHandshaker;
 import io.tether.netty.WebSocketConnectionHandler;
+import io.tether.core.reconnect.TokenBucket;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import java.util.Map;
@@ -41,15 +42,17 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionSettings settings;
     private final ConnectionRegistry registry;
     private final WebSocketDecoderConfig decoderConfig;
+    private final @Nullable TokenBucket admission;
     private @Nullable ScheduledFuture<?> timeout;
 
     ServerHandshakeHandler(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
-            ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig) {
+            ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission) {
         this.config = config;
         this.endpoints = endpoints;
         this.settings = settings;
         this.registry = registry;
         this.decoderConfig = decoderConfig;
+        this.admission = admission;
     }
 
     @Override
@@ -103,7 +106,29 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                     "expected a WebSocket upgrade request (Connection: Upgrade, Upgrade: websocket)");
             return;
         }
+        if (!admitted(ctx)) {
+            return;
+        }
         upgrade(ctx, request, endpoint, path);
+    }
+
+    /** Takes an admission token, or answers 503 with Retry-After and returns false. */
+    private boolean admitted(ChannelHandlerContext ctx) {
+        if (admission == null) {
+            return true;
+        }
+        long wait = admission.tryAcquire(ctx.executor().ticker().nanoTime());
+        if (wait == 0) {
+            return true;
+        }
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + TimeUnit.SECONDS.toNanos(1) - 1));
+        registry.rejectedByAdmission();
+        log.debug("{} handshake refused by admission control, retry after {} s", ctx.channel(), seconds);
+        var response = HttpResponses.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "too many new connections; retry after " + seconds + " s");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        return false;
     }
 
     private static @Nullable String problemWith(HttpObject request) {

@@ -1,0 +1,37 @@
+package io.tether.app;
+
+import io.tether.server.ServerStats;
+import io.tether.server.TetherServer;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prints one line per interval: {@code stats t=<ms since start> accepted=+N rejected=+N open=N},
+ * the handshakes accepted and refused by admission control during the interval.
+ */
+final class StatsPrinter {
+    private StatsPrinter() {
+    }
+
+    static void start(TetherServer server, Duration interval, PrintWriter out) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tether-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        long start = System.nanoTime();
+        ServerStats[] last = {server.stats()};
+        timer.scheduleAtFixedRate(() -> {
+            ServerStats now = server.stats();
+            out.printf("stats t=%d accepted=+%d rejected=+%d open=%d%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    now.handshakesAccepted() - last[0].handshakesAccepted(),
+                    now.handshakesRejected() - last[0].handshakesRejected(), now.openConnections());
+            out.flush();
+            last[0] = now;
+        }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,18 @@
+package io.tether.client;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A lost connection, or a failed attempt, as told to {@link SocketListener#onDisconnected}.
+ *
+ * @param cause why: a {@link io.tether.core.ConnectionClosedException} with the server's close code,
+ *     {@link io.tether.core.heartbeat.HeartbeatTimeoutException}, {@link io.tether.core.ConnectFailedException},
+ *     {@link io.tether.core.HandshakeRejectedException}, ...
+ * @param willRetry whether another attempt is scheduled
+ * @param nextDelay the wait before it, when one is scheduled
+ * @param attempt the number of that next attempt within this outage (1 for the first retry)
+ * @param why the retry rule's short explanation
+ */
+public record Disconnect(Throwable cause, boolean willRetry, Optional<Duration> nextDelay, int attempt, String why) {
+}

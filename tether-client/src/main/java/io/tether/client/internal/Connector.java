@@ -1,0 +1,111 @@
+package io.tether.client.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.ssl.SslHandler;
+import io.tether.client.ClientConfig;
+import io.tether.core.ConnectFailedException;
+import io.tether.core.WebSocketConnection;
+import io.tether.core.WebSocketListener;
+import io.tether.netty.ConnectionSettings;
+import io.tether.netty.TetherClientHandshaker;
+import io.tether.netty.Transports;
+import java.net.URI;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
+
+/** Opens one WebSocket connection: TCP (and TLS), then the opening handshake. */
+public final class Connector {
+    /** Handshake responses other than 101 may carry a body that says why; keep up to this much. */
+    private static final int MAX_HANDSHAKE_RESPONSE = 65536;
+
+    private final ClientConfig config;
+    private final Transports transport;
+
+    public Connector(ClientConfig config, Transports transport) {
+        this.config = config;
+        this.transport = transport;
+    }
+
+    /** Checks that {@code uri} is a ws:// or wss:// URI with a host; throws IllegalArgumentException if not. */
+    public static void validate(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("URI must start with ws:// or wss://, was " + uri);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("URI has no host: " + uri);
+        }
+    }
+
+    /**
+     * Connects on {@code group} (an event loop pins the channel, and so every callback, to it). The
+     * stage completes after {@code listener.onOpen}, or fails with ConnectFailedException or
+     * HandshakeRejectedException.
+     */
+    public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketListener listener, EventLoopGroup group) {
+        validate(uri);
+        boolean tls = uri.getScheme().equalsIgnoreCase("wss");
+        String host = uri.getHost();
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
+        ConnectionSettings settings = new ConnectionSettings(true, config.maxMessageSize(), config.closeTimeout(),
+                config.heartbeat(), ThreadLocalRandom.current());
+        TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, subprotocolHeader(), headers(),
+                config.maxFrameSize(), config.closeTimeout().toMillis());
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(transport.clientChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (tls) {
+                            ch.pipeline().addLast("tls", new SslHandler(engine(ch, host, port)));
+                        }
+                        ch.pipeline()
+                                .addLast("http", new HttpClientCodec())
+                                .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE))
+                                .addLast(ClientHandshakeHandler.NAME, new ClientHandshakeHandler(uri, handshaker,
+                                        settings, listener, config.handshakeTimeout(), result));
+                    }
+                });
+        bootstrap.connect(host, port).addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new ConnectFailedException(
+                        "cannot connect to " + uri + ": " + f.cause().getMessage(), f.cause()));
+            }
+        });
+        return result;
+    }
+
+    private SSLEngine engine(Channel ch, String host, int port) {
+        SSLEngine engine = TlsContexts.forClient(config.sslContext()).newEngine(ch.alloc(), host, port);
+        SSLParameters params = engine.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(params);
+        return engine;
+    }
+
+    private @Nullable String subprotocolHeader() {
+        return config.subprotocols().isEmpty() ? null : String.join(",", config.subprotocols());
+    }
+
+    private HttpHeaders headers() {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        config.headers().forEach(headers::set);
+        return headers;
+    }
+}

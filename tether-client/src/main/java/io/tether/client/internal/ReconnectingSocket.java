@@ -1,0 +1,386 @@
+package io.tether.client.internal;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tether.client.Disconnect;
+import io.tether.client.SocketListener;
+import io.tether.client.SocketState;
+import io.tether.client.TetherSocket;
+import io.tether.core.CloseCodes;
+import io.tether.core.ConnectionClosedException;
+import io.tether.core.WebSocketConnection;
+import io.tether.core.WebSocketListener;
+import io.tether.core.outbox.Outbox;
+import io.tether.core.outbox.OutboxConfig;
+import io.tether.core.reconnect.BackoffSequence;
+import io.tether.core.reconnect.ReconnectFailedException;
+import io.tether.core.reconnect.ReconnectPolicy;
+import io.tether.core.reconnect.RetryDecision;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconnect loop behind {@link TetherSocket}. Every state change, timer and connection of one
+ * socket happens on one event loop ({@code loop}), which also owns its channels, so no locks are
+ * needed: methods called from other threads hand their work to the loop.
+ */
+public final class ReconnectingSocket implements TetherSocket {
+    private static final Logger log = LoggerFactory.getLogger(ReconnectingSocket.class);
+
+    private final URI uri;
+    private final Connector connector;
+    private final ReconnectPolicy policy;
+    private final OutboxConfig outboxConfig;
+    private final RandomGenerator random;
+    private final EventLoop loop;
+    private final SocketCallbacks callbacks;
+    private final Outbox outbox;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile SocketState state = SocketState.CONNECTING;
+    private volatile @Nullable WebSocketConnection current;
+    private @Nullable BackoffSequence sequence;
+    private @Nullable ScheduledFuture<?> retryTimer;
+    private @Nullable ScheduledFuture<?> stableTimer;
+    private @Nullable ScheduledFuture<?> sweepTimer;
+    private boolean everOpened;
+    private int closeCode = CloseCodes.NORMAL;
+    private String closeReason = "";
+    /** Identifies the current attempt, so that events of an abandoned connection are ignored. */
+    private int generation;
+
+    public ReconnectingSocket(URI uri, Connector connector, ReconnectPolicy policy, OutboxConfig outboxConfig,
+            RandomGenerator random, EventLoop loop, SocketListener listener) {
+        this.uri = uri;
+        this.connector = connector;
+        this.policy = policy;
+        this.outboxConfig = outboxConfig;
+        this.random = random;
+        this.loop = loop;
+        this.callbacks = new SocketCallbacks(listener, this);
+        this.outbox = new Outbox(outboxConfig);
+    }
+
+    /** Starts the first attempt. */
+    public void start() {
+        loop.execute(this::attempt);
+    }
+
+    private long now() {
+        return loop.ticker().nanoTime();
+    }
+
+    // ---- connecting ----------------------------------------------------------------------------
+
+    private void attempt() {
+        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+            return;
+        }
+        int gen = ++generation;
+        connector.connect(uri, new Attempt(gen), loop).whenComplete((connection, error) -> {
+            if (error != null) {
+                loop.execute(() -> {
+                    if (gen == generation && current == null) {
+                        onLost(unwrap(error));
+                    }
+                });
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** Listener of one connection attempt; forwards only while it is the current one. */
+    private final class Attempt implements WebSocketListener {
+        private final int gen;
+
+        Attempt(int gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onOpen(WebSocketConnection connection) {
+            if (gen != generation || state == SocketState.CLOSING || state == SocketState.CLOSED) {
+                connection.close(CloseCodes.GOING_AWAY, "socket closed");
+                return;
+            }
+            onConnected(connection);
+        }
+
+        @Override
+        public void onText(WebSocketConnection connection, String text) {
+            if (gen == generation) {
+                callbacks.onText(text);
+            }
+        }
+
+        @Override
+        public void onBinary(WebSocketConnection connection, byte[] data) {
+            if (gen == generation) {
+                callbacks.onBinary(data);
+            }
+        }
+
+        @Override
+        public void onClosed(WebSocketConnection connection, int code, String reason) {
+            if (gen == generation) {
+                onConnectionEnded(new ConnectionClosedException(code, reason));
+            }
+        }
+
+        @Override
+        public void onFailure(WebSocketConnection connection, Throwable cause) {
+            if (gen == generation) {
+                onConnectionEnded(cause);
+            }
+        }
+    }
+
+    private void onConnected(WebSocketConnection connection) {
+        current = connection;
+        cancel(retryTimer);
+        retryTimer = null;
+        cancel(sweepTimer);
+        sweepTimer = null;
+        int attempts = sequence == null ? 0 : sequence.attempts();
+        state = SocketState.OPEN;
+        // The backoff sequence restarts only once the connection has proved stable.
+        stableTimer = loop.schedule(() -> {
+            stableTimer = null;
+            sequence = null;
+        }, policy.resetAfter().toNanos(), TimeUnit.NANOSECONDS);
+        if (everOpened) {
+            callbacks.onReconnected(attempts);
+        } else {
+            everOpened = true;
+            callbacks.onOpen();
+        }
+        flushOutbox(connection);
+    }
+
+    private void flushOutbox(WebSocketConnection connection) {
+        Outbox.Entry entry;
+        while (state == SocketState.OPEN && current == connection && (entry = outbox.poll(now())) != null) {
+            link(write(connection, entry.payload()), entry.future());
+        }
+    }
+
+    private void onConnectionEnded(Throwable cause) {
+        current = null;
+        cancel(stableTimer);
+        stableTimer = null;
+        if (state == SocketState.CLOSING) {
+            finish(closeCode, closeReason, null);
+        } else {
+            onLost(cause);
+        }
+    }
+
+    /** A connection dropped or an attempt failed: retry after the next delay, or give up. */
+    private void onLost(Throwable cause) {
+        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+            finish(closeCode, closeReason, null);
+            return;
+        }
+        RetryDecision decision = policy.classifier().classify(cause);
+        if (!policy.enabled() || !decision.retry()) {
+            String why = policy.enabled() ? decision.why() : "reconnection disabled";
+            callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), 0, why));
+            finish(codeOf(cause), why, cause);
+            return;
+        }
+        long now = now();
+        BackoffSequence seq = sequence != null ? sequence : new BackoffSequence(policy, random, now);
+        sequence = seq;
+        Optional<Duration> delay = seq.next(now, decision.minDelay());
+        if (delay.isEmpty()) {
+            Throwable gaveUp = new ReconnectFailedException(seq.attempts(), seq.elapsed(now), cause);
+            callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), seq.attempts(), gaveUp.getMessage()));
+            finish(codeOf(cause), "gave up reconnecting", gaveUp);
+            return;
+        }
+        state = SocketState.RECONNECTING;
+        log.debug("{} lost ({}): retry {} in {} ms", uri, decision.why(), seq.attempts(), delay.get().toMillis());
+        callbacks.onDisconnected(new Disconnect(cause, true, delay, seq.attempts(), decision.why()));
+        retryTimer = loop.schedule(this::retryNow, delay.get().toNanos(), TimeUnit.NANOSECONDS);
+        scheduleSweep();
+    }
+
+    private void retryNow() {
+        retryTimer = null;
+        if (state != SocketState.RECONNECTING) {
+            return;
+        }
+        callbacks.onReconnecting(sequence == null ? 1 : sequence.attempts());
+        attempt();
+    }
+
+    private static int codeOf(Throwable cause) {
+        return cause instanceof ConnectionClosedException closedException ? closedException.code() : CloseCodes.ABNORMAL;
+    }
+
+    @Override
+    public void reconnectNow() {
+        loop.execute(() -> {
+            if (state == SocketState.RECONNECTING && retryTimer != null) {
+                cancel(retryTimer);
+                retryNow();
+            }
+        });
+    }
+
+    // ---- sending -------------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<Void> sendText(CharSequence text, @Nullable Duration expireAfter) {
+        Objects.requireNonNull(text, "text");
+        String copy = text.toString();
+        return send(copy, ByteBufUtil.utf8Bytes(copy), expireAfter);
+    }
+
+    @Override
+    public CompletionStage<Void> sendBinary(byte[] data, @Nullable Duration expireAfter) {
+        Objects.requireNonNull(data, "data");
+        return send(data.clone(), data.length, expireAfter);
+    }
+
+    private CompletionStage<Void> send(Object payload, int size, @Nullable Duration expireAfter) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (loop.inEventLoop()) {
+            enqueue(payload, size, expireAfter, future);
+        } else {
+            loop.execute(() -> enqueue(payload, size, expireAfter, future));
+        }
+        return future;
+    }
+
+    private void enqueue(Object payload, int size, @Nullable Duration expireAfter, CompletableFuture<Void> future) {
+        WebSocketConnection connection = current;
+        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+            future.completeExceptionally(new ConnectionClosedException(closeCode, "socket closed"));
+        } else if (state == SocketState.OPEN && connection != null && outbox.isEmpty()) {
+            link(write(connection, payload), future);
+        } else if (outboxConfig.whileDisconnected() == OutboxConfig.DisconnectedBehavior.REJECT) {
+            future.completeExceptionally(new ConnectionClosedException(CloseCodes.ABNORMAL,
+                    "not connected, and the outbox is set to REJECT while disconnected"));
+        } else {
+            long expiresAt = expireAfter == null ? Long.MAX_VALUE : now() + expireAfter.toNanos();
+            outbox.offer(new Outbox.Entry(payload, size, expiresAt, future), now());
+            scheduleSweep();
+        }
+    }
+
+    private static CompletionStage<Void> write(WebSocketConnection connection, Object payload) {
+        return payload instanceof String text ? connection.sendText(text) : connection.sendBinary((byte[]) payload);
+    }
+
+    private static void link(CompletionStage<Void> from, CompletableFuture<Void> to) {
+        from.whenComplete((v, e) -> {
+            if (e != null) {
+                to.completeExceptionally(e);
+            } else {
+                to.complete(null);
+            }
+        });
+    }
+
+    /** While not open, wakes up at the outbox's next expiry or wait deadline. */
+    private void scheduleSweep() {
+        long next = outbox.nextDeadline();
+        if (sweepTimer != null || next == Long.MAX_VALUE || state == SocketState.OPEN) {
+            return;
+        }
+        sweepTimer = loop.schedule(() -> {
+            sweepTimer = null;
+            outbox.expire(now());
+            scheduleSweep();
+        }, Math.max(0, next - now()), TimeUnit.NANOSECONDS);
+    }
+
+    // ---- closing -------------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<Void> close(int code, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (!CloseCodes.isSendable(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 7.4)");
+        }
+        loop.execute(() -> startClose(code, reason));
+        return closed.copy();
+    }
+
+    private void startClose(int code, String reason) {
+        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+            return;
+        }
+        state = SocketState.CLOSING;
+        closeCode = code;
+        closeReason = reason;
+        cancel(retryTimer);
+        retryTimer = null;
+        WebSocketConnection connection = current;
+        if (connection != null) {
+            connection.close(code, reason);
+        } else {
+            generation++; // an attempt in flight is abandoned: its connection closes itself on open
+            finish(code, reason, null);
+        }
+    }
+
+    private void finish(int code, String reason, @Nullable Throwable cause) {
+        if (state == SocketState.CLOSED) {
+            return;
+        }
+        state = SocketState.CLOSED;
+        cancel(retryTimer);
+        cancel(stableTimer);
+        cancel(sweepTimer);
+        outbox.failAll(new ConnectionClosedException(code, cause == null ? "socket closed" : "socket closed: " + reason));
+        callbacks.onClosed(code, reason, cause);
+        closed.complete(null);
+    }
+
+    private static void cancel(@Nullable ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    // ---- accessors -----------------------------------------------------------------------------
+
+    @Override
+    public URI uri() {
+        return uri;
+    }
+
+    @Override
+    public SocketState state() {
+        return state;
+    }
+
+    @Override
+    public Optional<WebSocketConnection> connection() {
+        return Optional.ofNullable(current);
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closed.copy();
+    }
+
+    @Override
+    public String toString() {
+        return "TetherSocket[" + uri + " " + state + "]";
+    }
+}

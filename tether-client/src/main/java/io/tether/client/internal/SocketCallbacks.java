@@ -1,0 +1,61 @@
+package io.tether.client.internal;
+
+import io.tether.client.Disconnect;
+import io.tether.client.SocketListener;
+import io.tether.client.TetherSocket;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls a {@link SocketListener}, logging what it throws; guarantees one terminal call. */
+final class SocketCallbacks {
+    private static final Logger log = LoggerFactory.getLogger(SocketCallbacks.class);
+
+    private final SocketListener listener;
+    private final TetherSocket socket;
+    private boolean closed;
+
+    SocketCallbacks(SocketListener listener, TetherSocket socket) {
+        this.listener = listener;
+        this.socket = socket;
+    }
+
+    void onOpen() {
+        guard("onOpen", () -> listener.onOpen(socket));
+    }
+
+    void onText(String text) {
+        guard("onText", () -> listener.onText(socket, text));
+    }
+
+    void onBinary(byte[] data) {
+        guard("onBinary", () -> listener.onBinary(socket, data));
+    }
+
+    void onDisconnected(Disconnect info) {
+        guard("onDisconnected", () -> listener.onDisconnected(socket, info));
+    }
+
+    void onReconnecting(int attempt) {
+        guard("onReconnecting", () -> listener.onReconnecting(socket, attempt));
+    }
+
+    void onReconnected(int attempts) {
+        guard("onReconnected", () -> listener.onReconnected(socket, attempts));
+    }
+
+    void onClosed(int code, String reason, @Nullable Throwable cause) {
+        if (!closed) {
+            closed = true;
+            guard("onClosed", () -> listener.onClosed(socket, code, reason, cause));
+        }
+    }
+
+    private void guard(String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("{} listener {} threw; the socket goes on", socket.uri(), callback, e);
+        }
+    }
+}

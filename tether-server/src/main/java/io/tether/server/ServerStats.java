@@ -1,0 +1,11 @@
+package io.tether.server;
+
+/**
+ * Counters since the server started, read at one moment.
+ *
+ * @param handshakesAccepted opening handshakes completed (connections opened)
+ * @param handshakesRejected handshakes refused by admission control (503)
+ * @param openConnections connections open now
+ */
+public record ServerStats(long handshakesAccepted, long handshakesRejected, int openConnections) {
+}
