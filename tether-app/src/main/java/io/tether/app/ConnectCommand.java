@@ -1,10 +1,11 @@
 package io.tether.app;
 
 import io.tether.client.ClientConfig;
+import io.tether.client.Disconnect;
+import io.tether.client.SocketListener;
 import io.tether.client.TetherClient;
+import io.tether.client.TetherSocket;
 import io.tether.core.CloseCodes;
-import io.tether.core.WebSocketConnection;
-import io.tether.core.WebSocketListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,14 +26,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tether connect URL}: a wscat-like client. Each stdin line is sent as a text message; each
- * message received is printed on stdout, one per line; connection events go to stderr.
+ * {@code tether connect URL}: a wscat-like client that reconnects. Each stdin line is sent as a
+ * text message (queued while reconnecting); each message received is printed on stdout, one per
+ * line; connection events go to stderr.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
         description = "Connect to a WebSocket server; stdin lines are sent, messages received are printed.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:closed with a close handshake", "1:could not connect", "2:bad usage",
-                "3:connection failed (heartbeat timeout, connection lost, protocol error)"})
+                "3:connection failed and was not (or no longer) retried"})
 final class ConnectCommand implements Callable<Integer> {
     static final int CANNOT_CONNECT = 1;
     static final int FAILED = 3;
@@ -53,6 +54,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat;
 
+    @Mixin
+    ReconnectOptions reconnect;
+
     private final InputStream stdin;
 
     ConnectCommand(InputStream stdin) {
@@ -60,14 +64,13 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        ClientConfig.Builder builder = ClientConfig.builder().subprotocols(subprotocols)
-                .heartbeat(heartbeat.toConfig());
-        headers.forEach(builder::header);
         ClientConfig config;
         try {
+            ClientConfig.Builder builder = ClientConfig.builder().subprotocols(subprotocols)
+                    .heartbeat(heartbeat.toConfig()).reconnect(reconnect.toPolicy());
+            headers.forEach(builder::header);
             config = builder.build();
         } catch (IllegalArgumentException e) {
             err.println("tether connect: " + e.getMessage());
@@ -75,47 +78,54 @@ final class ConnectCommand implements Callable<Integer> {
         }
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         try (TetherClient client = TetherClient.create(config)) {
-            WebSocketConnection connection;
+            TetherSocket socket;
+            Printer printer = new Printer(spec.commandLine().getOut(), err, exit);
             try {
-                connection = client.connect(url, new Printer(out, err, exit)).toCompletableFuture().get();
-            } catch (ExecutionException e) {
-                err.println("tether connect: " + e.getCause().getMessage());
-                err.flush();
-                return CANNOT_CONNECT;
+                socket = client.open(url, printer);
             } catch (IllegalArgumentException e) {
                 err.println("tether connect: " + e.getMessage());
                 return 2;
             }
-            pumpStdin(connection, exit);
+            pumpStdin(socket, printer.opened, exit);
             return exit.join();
-        } catch (CompletionException e) {
-            err.println("tether connect: " + e.getCause().getMessage());
-            return FAILED;
         }
     }
 
-    /** Sends stdin lines from a daemon thread; at end of input closes with 1000. */
-    private void pumpStdin(WebSocketConnection connection, CompletableFuture<Integer> exit) {
+    /**
+     * Sends stdin lines from a daemon thread. At end of input it waits until every line was sent (or
+     * failed), then closes with 1000, so {@code printf 'a\nb\n' | tether connect URL} sends both.
+     */
+    private void pumpStdin(TetherSocket socket, CompletableFuture<Void> opened, CompletableFuture<Integer> exit) {
         Thread reader = new Thread(() -> {
+            CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
                 String line;
                 while (!exit.isDone() && (line = in.readLine()) != null) {
-                    connection.sendText(line);
+                    String sent = line;
+                    lastSend = socket.sendText(sent).toCompletableFuture().whenComplete((v, e) -> {
+                        if (e != null) {
+                            spec.commandLine().getErr().println("not sent: " + sent + " (" + e.getMessage() + ")");
+                        }
+                    });
                 }
             } catch (IOException e) {
                 spec.commandLine().getErr().println("tether connect: cannot read stdin: " + e.getMessage());
             }
-            connection.close(CloseCodes.NORMAL, "");
+            // Sends complete in order, so the last one completing means all did. Close only once the
+            // socket has opened: if it never does, its failure (not our close) decides the exit code.
+            lastSend.handle((v, e) -> opened.thenRun(() -> socket.close(CloseCodes.NORMAL, "")));
         }, "tether-stdin");
         reader.setDaemon(true);
         reader.start();
     }
 
-    /** Prints messages to stdout and events to stderr; ends the command on the terminal event. */
-    private static final class Printer implements WebSocketListener {
+    /** Prints messages to stdout and state changes to stderr; ends the command on close. */
+    private static final class Printer implements SocketListener {
         private final PrintWriter out;
         private final PrintWriter err;
         private final CompletableFuture<Integer> exit;
+        private final CompletableFuture<Void> opened = new CompletableFuture<>();
+        private boolean everOpen;
 
         Printer(PrintWriter out, PrintWriter err, CompletableFuture<Integer> exit) {
             this.out = out;
@@ -123,37 +133,60 @@ final class ConnectCommand implements Callable<Integer> {
             this.exit = exit;
         }
 
-        @Override
-        public void onOpen(WebSocketConnection connection) {
-            err.println("opened " + connection.remoteAddress()
-                    + (connection.subprotocol() == null ? "" : " subprotocol " + connection.subprotocol()));
+        private void event(String line) {
+            err.println(line);
             err.flush();
         }
 
         @Override
-        public void onText(WebSocketConnection connection, String text) {
+        public void onOpen(TetherSocket socket) {
+            everOpen = true;
+            opened.complete(null);
+            event("opened " + socket.uri() + socket.connection().map(c -> c.subprotocol() == null ? ""
+                    : " subprotocol " + c.subprotocol()).orElse(""));
+        }
+
+        @Override
+        public void onText(TetherSocket socket, String text) {
             out.println(text);
             out.flush();
         }
 
         @Override
-        public void onBinary(WebSocketConnection connection, byte[] data) {
+        public void onBinary(TetherSocket socket, byte[] data) {
             out.println("<binary " + data.length + " bytes>");
             out.flush();
         }
 
         @Override
-        public void onClosed(WebSocketConnection connection, int code, String reason) {
-            err.println("closed " + code + (reason.isEmpty() ? "" : " " + reason));
-            err.flush();
-            exit.complete(0);
+        public void onDisconnected(TetherSocket socket, Disconnect info) {
+            event("disconnected: " + info.cause().getMessage() + (info.willRetry()
+                    ? " — retry " + info.attempt() + " in " + info.nextDelay().orElseThrow().toMillis() + " ms"
+                    : " — not retrying (" + info.why() + ")"));
         }
 
         @Override
-        public void onFailure(WebSocketConnection connection, Throwable cause) {
-            err.println("failed: " + cause.getMessage());
-            err.flush();
-            exit.complete(FAILED);
+        public void onReconnecting(TetherSocket socket, int attempt) {
+            event("reconnecting (attempt " + attempt + ")");
+        }
+
+        @Override
+        public void onReconnected(TetherSocket socket, int attempts) {
+            event("reconnected after " + attempts + (attempts == 1 ? " attempt" : " attempts"));
+        }
+
+        @Override
+        public void onClosed(TetherSocket socket, int code, String reason, @Nullable Throwable cause) {
+            if (cause == null) {
+                event("closed " + code + (reason.isEmpty() ? "" : " " + reason));
+                exit.complete(0);
+            } else if (!everOpen) {
+                event("tether connect: cannot connect to " + socket.uri() + ": " + cause.getMessage());
+                exit.complete(CANNOT_CONNECT);
+            } else {
+                event("failed: " + cause.getMessage());
+                exit.complete(FAILED);
+            }
         }
     }
 }

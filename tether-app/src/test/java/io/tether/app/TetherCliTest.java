@@ -60,7 +60,8 @@ class TetherCliTest {
         }
         Result r = run(new byte[0], "connect", "ws://127.0.0.1:" + port + "/echo");
         assertThat(r.exit()).isEqualTo(ConnectCommand.CANNOT_CONNECT);
-        assertThat(r.err()).contains("tether connect: cannot connect to ws://127.0.0.1:" + port + "/echo");
+        assertThat(r.err()).contains("tether connect: cannot connect to ws://127.0.0.1:" + port + "/echo")
+                .contains("Connection refused");
     }
 
     @Test
@@ -81,7 +82,7 @@ class TetherCliTest {
             StringWriter err = new StringWriter();
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> TetherCli.run(
                     new String[] {"connect", "ws://127.0.0.1:" + proxy.port() + "/echo", "--ping-interval", "200ms",
-                            "--ping-timeout", "300ms"}, stdin, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));
+                            "--ping-timeout", "300ms", "--no-reconnect"}, stdin, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));
             await().atMost(WAIT).until(() -> err.toString().contains("opened"));
             proxy.freeze();
             assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(ConnectCommand.FAILED);
@@ -90,10 +91,39 @@ class TetherCliTest {
     }
 
     @Test
+    void connect_reconnectsAfterAFreeze_andSaysSo() throws Exception {
+        HeartbeatConfig serverBeat = HeartbeatConfig.builder().pingInterval(Duration.ofSeconds(30)).build();
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(serverBeat)
+                        .endpoint(Endpoint.of("/echo", new EchoListener())).build());
+                FaultProxy proxy = FaultProxy.start(server.port());
+                PipedOutputStream feed = new PipedOutputStream();
+                PipedInputStream stdin = new PipedInputStream(feed)) {
+            StringWriter err = new StringWriter();
+            StringWriter out = new StringWriter();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> TetherCli.run(
+                    new String[] {"connect", "ws://127.0.0.1:" + proxy.port() + "/echo", "--ping-interval", "200ms",
+                            "--ping-timeout", "300ms", "--backoff-base", "50ms", "--backoff-cap", "200ms"},
+                    stdin, new PrintWriter(out, true), new PrintWriter(err, true)));
+            await().atMost(WAIT).until(() -> err.toString().contains("opened"));
+            proxy.freeze();
+            await().atMost(WAIT).until(() -> err.toString().contains("disconnected: heartbeat timeout"));
+            proxy.killAll();
+            proxy.unfreeze();
+            await().atMost(WAIT).until(() -> err.toString().contains("reconnected after"));
+            feed.write("after the storm\n".getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+            await().atMost(WAIT).until(() -> out.toString().contains("after the storm"));
+            feed.close();
+            assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+            assertThat(err.toString()).contains("retry 1 in", "reconnecting (attempt 1)", "closed 1000");
+        }
+    }
+
+    @Test
     void serve_runsAsAProcess_echoes_andDrainsOnSigterm() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),
-                "io.tether.app.TetherCli", "serve", "--port", "0", "--grace", "2s")) {
+                "io.tether.app.TetherCli", "serve", "--port", "0", "--drain-window", "100ms")) {
             String banner = serve.nextLine(WAIT);
             assertThat(banner).startsWith("Tether serving ws://127.0.0.1:").endsWith("/echo");
             String url = banner.substring("Tether serving ".length());

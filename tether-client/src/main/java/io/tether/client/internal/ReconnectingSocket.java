@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -194,8 +195,10 @@ public final class ReconnectingSocket implements TetherSocket {
             return;
         }
         RetryDecision decision = policy.classifier().classify(cause);
-        if (!policy.enabled() || !decision.retry()) {
-            String why = policy.enabled() ? decision.why() : "reconnection disabled";
+        boolean mayRetry = policy.enabled() && (everOpened || policy.retryFirstConnect());
+        if (!mayRetry || !decision.retry()) {
+            String why = !policy.enabled() ? "reconnection disabled"
+                    : !mayRetry ? "first connection failed" : decision.why();
             callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), 0, why));
             finish(codeOf(cause), why, cause);
             return;
@@ -230,9 +233,19 @@ public final class ReconnectingSocket implements TetherSocket {
         return cause instanceof ConnectionClosedException closedException ? closedException.code() : CloseCodes.ABNORMAL;
     }
 
+    /** Runs {@code task} on the loop; false when the loop is gone (the client was closed). */
+    private boolean onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     @Override
     public void reconnectNow() {
-        loop.execute(() -> {
+        onLoop(() -> {
             if (state == SocketState.RECONNECTING && retryTimer != null) {
                 cancel(retryTimer);
                 retryNow();
@@ -259,8 +272,8 @@ public final class ReconnectingSocket implements TetherSocket {
         CompletableFuture<Void> future = new CompletableFuture<>();
         if (loop.inEventLoop()) {
             enqueue(payload, size, expireAfter, future);
-        } else {
-            loop.execute(() -> enqueue(payload, size, expireAfter, future));
+        } else if (!onLoop(() -> enqueue(payload, size, expireAfter, future))) {
+            future.completeExceptionally(new ConnectionClosedException(closeCode, "client closed"));
         }
         return future;
     }
@@ -316,7 +329,9 @@ public final class ReconnectingSocket implements TetherSocket {
         if (!CloseCodes.isSendable(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 7.4)");
         }
-        loop.execute(() -> startClose(code, reason));
+        if (!onLoop(() -> startClose(code, reason))) {
+            closed.complete(null); // the client, and with it this socket, is already gone
+        }
         return closed.copy();
     }
 

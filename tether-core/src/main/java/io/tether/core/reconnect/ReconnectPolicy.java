@@ -17,14 +17,16 @@ import java.util.Objects;
  * @param retryAfterJitter when the server gives a retry-after hint {@code h}, the client waits
  *     {@code h + U[0, h × retryAfterJitter]} (at least), so a crowd told the same {@code h} spreads out
  * @param classifier decides what is worth retrying
+ * @param retryFirstConnect whether a failing first connection is retried too (default), or final —
+ *     as for a command-line tool that should say at once that the server is not there
  */
 public record ReconnectPolicy(boolean enabled, Backoff backoff, int maxAttempts, Duration maxElapsed,
-        Duration resetAfter, double retryAfterJitter, RetryClassifier classifier) {
+        Duration resetAfter, double retryAfterJitter, RetryClassifier classifier, boolean retryFirstConnect) {
 
     public static final Duration DEFAULT_RESET_AFTER = Duration.ofSeconds(10);
     public static final double DEFAULT_RETRY_AFTER_JITTER = 0.5;
     public static final ReconnectPolicy DEFAULT = new ReconnectPolicy(true, Backoff.DEFAULT, 0, Duration.ZERO,
-            DEFAULT_RESET_AFTER, DEFAULT_RETRY_AFTER_JITTER, RetryClassifier.DEFAULT);
+            DEFAULT_RESET_AFTER, DEFAULT_RETRY_AFTER_JITTER, RetryClassifier.DEFAULT, true);
     public static final ReconnectPolicy DISABLED = DEFAULT.toBuilder().enabled(false).build();
 
     public ReconnectPolicy {
@@ -60,6 +62,7 @@ public record ReconnectPolicy(boolean enabled, Backoff backoff, int maxAttempts,
         private Duration resetAfter;
         private double retryAfterJitter;
         private RetryClassifier classifier;
+        private boolean retryFirstConnect;
 
         private Builder(ReconnectPolicy from) {
             enabled = from.enabled;
@@ -69,6 +72,7 @@ public record ReconnectPolicy(boolean enabled, Backoff backoff, int maxAttempts,
             resetAfter = from.resetAfter;
             retryAfterJitter = from.retryAfterJitter;
             classifier = from.classifier;
+            retryFirstConnect = from.retryFirstConnect;
         }
 
         public Builder enabled(boolean value) {
@@ -106,9 +110,14 @@ public record ReconnectPolicy(boolean enabled, Backoff backoff, int maxAttempts,
             return this;
         }
 
+        public Builder retryFirstConnect(boolean value) {
+            retryFirstConnect = value;
+            return this;
+        }
+
         public ReconnectPolicy build() {
             return new ReconnectPolicy(enabled, backoff, maxAttempts, maxElapsed, resetAfter, retryAfterJitter,
-                    classifier);
+                    classifier, retryFirstConnect);
         }
     }
 }
