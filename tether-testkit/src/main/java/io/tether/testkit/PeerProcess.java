@@ -63,6 +63,24 @@ public final class PeerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Every stdout line not yet taken, without waiting. */
+    public List<String> drainLines() {
+        List<String> taken = new java.util.ArrayList<>();
+        lines.drainTo(taken);
+        return taken;
+    }
+
+    /** The process id, for logs. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Ends the process with SIGKILL, as a crash would, and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     public String stderr() {
         return String.join("\n", stderr);
     }
