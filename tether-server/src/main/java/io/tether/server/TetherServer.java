@@ -129,6 +129,7 @@ public final class TetherServer implements AutoCloseable {
             }
             stopping = true;
         }
+        registry.startDraining();
         serverChannel.close();
         List<WebSocketConnectionHandler> connections = new ArrayList<>(registry.connections());
         Collections.shuffle(connections);

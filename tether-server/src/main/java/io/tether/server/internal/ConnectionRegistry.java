@@ -19,6 +19,23 @@ public final class ConnectionRegistry {
         connection.closeFuture().whenComplete((v, e) -> open.remove(connection));
     }
 
+    /** Undoes {@link #add} for a handshake that failed before the connection existed. */
+    void remove(WebSocketConnectionHandler connection) {
+        open.remove(connection);
+        accepted.decrement();
+    }
+
+    private volatile boolean draining;
+
+    /** From now on new handshakes are refused (503): the server is stopping. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
     void rejectedByAdmission() {
         rejected.increment();
     }

@@ -106,6 +106,10 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                     "expected a WebSocket upgrade request (Connection: Upgrade, Upgrade: websocket)");
             return;
         }
+        if (registry.isDraining()) {
+            reject503(ctx, Math.max(1, config.restartRetryAfter().toSeconds()), "server shutting down");
+            return;
+        }
         if (!admitted(ctx)) {
             return;
         }
@@ -123,12 +127,16 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + TimeUnit.SECONDS.toNanos(1) - 1));
         registry.rejectedByAdmission();
-        log.debug("{} handshake refused by admission control, retry after {} s", ctx.channel(), seconds);
-        var response = HttpResponses.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "too many new connections; retry after " + seconds + " s");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        reject503(ctx, seconds, "too many new connections");
         return false;
+    }
+
+    private static void reject503(ChannelHandlerContext ctx, long retryAfterSeconds, String why) {
+        log.debug("{} handshake refused: {}, retry after {} s", ctx.channel(), why, retryAfterSeconds);
+        var response = HttpResponses.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                why + "; retry after " + retryAfterSeconds + " s");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static @Nullable String problemWith(HttpObject request) {
@@ -155,16 +163,17 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        String subprotocols = endpoint.subprotocols().isEmpty() ? null : String.join(",", endpoint.subprotocols());
-        var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocols, decoderConfig);
+        String subprotocol = selectSubprotocol(request, endpoint);
+        var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocol, decoderConfig);
+        var connection = new WebSocketConnectionHandler(ctx.channel(), settings, endpoint.listener(), path, subprotocol);
+        // Registered before the 101 goes on the wire: a stop() racing with the client's first read
+        // still finds the connection and closes it with a Close frame.
+        registry.add(connection);
         try {
             var future = handshaker.handshake(ctx.channel(), request, null, ctx.newPromise());
-            var connection = new WebSocketConnectionHandler(ctx.channel(), settings, endpoint.listener(), path,
-                    handshaker.selectedSubprotocol());
             FramePipeline.install(ctx, settings, connection);
             future.addListener(f -> {
                 if (f.isSuccess()) {
-                    registry.add(connection);
                     connection.fireOpen();
                 } else {
                     log.debug("{} handshake response could not be written", ctx.channel(), f.cause());
@@ -172,8 +181,24 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                 }
             });
         } catch (WebSocketHandshakeException e) {
+            registry.remove(connection);
             reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: " + e.getMessage());
         }
+    }
+
+    /** The first subprotocol the client offered that the endpoint speaks (Netty's rule), or null. */
+    private static @Nullable String selectSubprotocol(FullHttpRequest request, Endpoint endpoint) {
+        String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        if (offered == null || endpoint.subprotocols().isEmpty()) {
+            return null;
+        }
+        for (String candidate : offered.split(",")) {
+            String p = candidate.trim();
+            if (endpoint.subprotocols().contains(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private String webSocketUrl(FullHttpRequest request, String path) {
