@@ -1,0 +1,57 @@
+package io.tether.core.protocol;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/** One {@code tether.v1} frame, carried in one binary WebSocket message. See docs/protocol.md. */
+public sealed interface Frame {
+
+    /** Protocol version this implementation speaks in HELLO. */
+    int VERSION = 1;
+
+    /** Client → server, first frame of every connection. Empty session id asks for a new session. */
+    record Hello(int version, long lastReceived, String sessionId, String token) implements Frame {
+        public Hello {
+            Objects.requireNonNull(sessionId, "sessionId");
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /**
+     * Server → client, answer to HELLO. {@code resumed} false with a non-empty requested session
+     * means the old session is gone (expired, unknown, or the token did not match — the server does
+     * not say which): this is a new session, and the client must report a session reset.
+     */
+    record Welcome(boolean resumed, long lastReceived, String sessionId, String token, long ttlMillis) implements Frame {
+        public Welcome {
+            Objects.requireNonNull(sessionId, "sessionId");
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /** An application message: sequence number, piggybacked cumulative ack, payload. */
+    record Data(long seq, long ack, boolean binary, ByteBuffer payload) implements Frame {
+        public Data {
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
+
+    /** Cumulative acknowledgement: every message up to and including {@code ack} was received. */
+    record Ack(long ack) implements Frame {
+    }
+
+    /** Application-level ping, for peers that cannot send WebSocket pings (browsers). */
+    record Ping(long stamp) implements Frame {
+    }
+
+    /** Answer to {@link Ping}, echoing its stamp. */
+    record Pong(long stamp) implements Frame {
+    }
+
+    /** Server → client: this connection is about to close; come back after the hint. */
+    record GoAway(long retryAfterMillis, String reason) implements Frame {
+        public GoAway {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}
