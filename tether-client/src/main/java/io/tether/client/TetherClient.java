@@ -6,6 +6,7 @@ import io.tether.client.internal.ReconnectingSocket;
 import io.tether.core.CloseCodes;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
+import io.tether.netty.ThreadLocalRandomGenerator;
 import io.tether.netty.Transports;
 import java.net.URI;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -41,7 +41,7 @@ public final class TetherClient implements AutoCloseable {
 
     /** A client with {@code config}; starts its event loop threads. */
     public static TetherClient create(ClientConfig config) {
-        return create(config, ThreadLocalRandom.current());
+        return create(config, ThreadLocalRandomGenerator.INSTANCE);
     }
 
     /**

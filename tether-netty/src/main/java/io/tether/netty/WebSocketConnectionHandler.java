@@ -101,7 +101,8 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
                     listener.onBinary(ByteBufUtil.getBytes(binary.content()));
                 }
             } else if (msg instanceof PingWebSocketFrame ping) {
-                if (state == ConnectionState.OPEN) {
+                // RFC 6455 5.5.2: answer pings until the peer's Close has arrived.
+                if (!closeFrameReceived && state != ConnectionState.CLOSED) {
                     ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                 }
             } else if (msg instanceof CloseWebSocketFrame close) {
@@ -155,8 +156,8 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             int code = corrupted.closeStatus().code();
             log.debug("{} peer broke the protocol: {} ({})", id(), cause.getMessage(), code);
             recordFailure(new ProtocolViolationException(code, String.valueOf(cause.getMessage())));
+            // No ctx.close() here: it could cut off the Close frame Netty is still writing.
             state = ConnectionState.CLOSE_SENT;
-            ctx.close();
         } else if (cause instanceof TooLongFrameException) {
             log.debug("{} message over the limit: {}", id(), cause.getMessage());
             failWithClose(ctx, CloseCodes.MESSAGE_TOO_BIG,
@@ -192,7 +193,8 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        boolean cleanClose = closeFrameReceived || state == ConnectionState.CLOSE_SENT;
+        // Clean only if the peer's Close arrived: an unanswered Close is a failure (1006).
+        boolean cleanClose = closeFrameReceived;
         state = ConnectionState.CLOSED;
         ScheduledFuture<?> timer = forceClose;
         if (timer != null) {
@@ -205,8 +207,8 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             } else if (cleanClose) {
                 listener.onClosed(closeCode, closeReason);
             } else {
-                listener.onFailure(new ConnectionClosedException(CloseCodes.ABNORMAL,
-                        "connection lost without a close frame"));
+                listener.onFailure(new ConnectionClosedException(CloseCodes.ABNORMAL, state == ConnectionState.CLOSE_SENT
+                        ? "the peer did not answer our Close frame" : "connection lost without a close frame"));
             }
         }
         closed.complete(null);
@@ -281,9 +283,10 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         if (state != ConnectionState.OPEN || ctx == null) {
             return;
         }
-        state = ConnectionState.CLOSE_SENT;
+        // Code and reason before the (volatile) state, so a sender that sees CLOSE_SENT reads them.
         closeCode = code;
         closeReason = reason;
+        state = ConnectionState.CLOSE_SENT;
         ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
         scheduleForceClose(ctx);
     }

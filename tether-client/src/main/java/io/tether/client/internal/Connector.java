@@ -14,13 +14,13 @@ import io.tether.client.ClientConfig;
 import io.tether.core.ConnectFailedException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
+import io.tether.netty.ThreadLocalRandomGenerator;
 import io.tether.netty.ConnectionSettings;
 import io.tether.netty.TetherClientHandshaker;
 import io.tether.netty.Transports;
 import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +61,7 @@ public final class Connector {
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
         ConnectionSettings settings = new ConnectionSettings(true, config.maxMessageSize(), config.closeTimeout(),
-                config.heartbeat(), ThreadLocalRandom.current());
+                config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE);
         TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, subprotocolHeader(), headers(),
                 config.maxFrameSize(), config.closeTimeout().toMillis());
         Bootstrap bootstrap = new Bootstrap()

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReconnectingSocket implements TetherSocket {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingSocket.class);
+    private static final Duration CENTURY = Duration.ofDays(36_500);
 
     private final URI uri;
     private final Connector connector;
@@ -53,6 +54,7 @@ public final class ReconnectingSocket implements TetherSocket {
     private @Nullable ScheduledFuture<?> retryTimer;
     private @Nullable ScheduledFuture<?> stableTimer;
     private @Nullable ScheduledFuture<?> sweepTimer;
+    private long sweepAt = Long.MAX_VALUE;
     private boolean everOpened;
     private int closeCode = CloseCodes.NORMAL;
     private String closeReason = "";
@@ -154,6 +156,7 @@ public final class ReconnectingSocket implements TetherSocket {
         retryTimer = null;
         cancel(sweepTimer);
         sweepTimer = null;
+        sweepAt = Long.MAX_VALUE;
         int attempts = sequence == null ? 0 : sequence.attempts();
         state = SocketState.OPEN;
         // The backoff sequence restarts only once the connection has proved stable.
@@ -172,7 +175,8 @@ public final class ReconnectingSocket implements TetherSocket {
 
     private void flushOutbox(WebSocketConnection connection) {
         Outbox.Entry entry;
-        while (state == SocketState.OPEN && current == connection && (entry = outbox.poll(now())) != null) {
+        while (state == SocketState.OPEN && current == connection && connection.isOpen()
+                && (entry = outbox.poll(now())) != null) {
             link(write(connection, entry.payload()), entry.future());
         }
     }
@@ -282,16 +286,21 @@ public final class ReconnectingSocket implements TetherSocket {
         WebSocketConnection connection = current;
         if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
             future.completeExceptionally(new ConnectionClosedException(closeCode, "socket closed"));
-        } else if (state == SocketState.OPEN && connection != null && outbox.isEmpty()) {
+        } else if (state == SocketState.OPEN && connection != null && connection.isOpen() && outbox.isEmpty()) {
             link(write(connection, payload), future);
         } else if (outboxConfig.whileDisconnected() == OutboxConfig.DisconnectedBehavior.REJECT) {
             future.completeExceptionally(new ConnectionClosedException(CloseCodes.ABNORMAL,
                     "not connected, and the outbox is set to REJECT while disconnected"));
         } else {
-            long expiresAt = expireAfter == null ? Long.MAX_VALUE : now() + expireAfter.toNanos();
+            long expiresAt = expireAfter == null ? Long.MAX_VALUE : now() + saturatedNanos(expireAfter);
             outbox.offer(new Outbox.Entry(payload, size, expiresAt, future), now());
             scheduleSweep();
         }
+    }
+
+    /** Nanoseconds of {@code d}, at most a century, so adding it to a ticker reading cannot overflow. */
+    private static long saturatedNanos(Duration d) {
+        return d.compareTo(CENTURY) > 0 ? CENTURY.toNanos() : Math.max(0, d.toNanos());
     }
 
     private static CompletionStage<Void> write(WebSocketConnection connection, Object payload) {
@@ -308,14 +317,22 @@ public final class ReconnectingSocket implements TetherSocket {
         });
     }
 
-    /** While not open, wakes up at the outbox's next expiry or wait deadline. */
+    /** While not open, wakes up at the outbox's next expiry or wait deadline (moved earlier when needed). */
     private void scheduleSweep() {
         long next = outbox.nextDeadline();
-        if (sweepTimer != null || next == Long.MAX_VALUE || state == SocketState.OPEN) {
+        if (next == Long.MAX_VALUE || state == SocketState.OPEN) {
             return;
         }
+        if (sweepTimer != null) {
+            if (next - sweepAt >= 0) {
+                return;
+            }
+            sweepTimer.cancel(false);
+        }
+        sweepAt = next;
         sweepTimer = loop.schedule(() -> {
             sweepTimer = null;
+            sweepAt = Long.MAX_VALUE;
             outbox.expire(now());
             scheduleSweep();
         }, Math.max(0, next - now()), TimeUnit.NANOSECONDS);
@@ -328,6 +345,9 @@ public final class ReconnectingSocket implements TetherSocket {
         Objects.requireNonNull(reason, "reason");
         if (!CloseCodes.isSendable(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 7.4)");
+        }
+        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
         }
         if (!onLoop(() -> startClose(code, reason))) {
             closed.complete(null); // the client, and with it this socket, is already gone
@@ -346,7 +366,12 @@ public final class ReconnectingSocket implements TetherSocket {
         retryTimer = null;
         WebSocketConnection connection = current;
         if (connection != null) {
-            connection.close(code, reason);
+            try {
+                connection.close(code, reason);
+            } catch (RuntimeException e) {
+                log.warn("{} could not close the connection cleanly", uri, e);
+                finish(code, reason, null);
+            }
         } else {
             generation++; // an attempt in flight is abandoned: its connection closes itself on open
             finish(code, reason, null);
@@ -362,8 +387,11 @@ public final class ReconnectingSocket implements TetherSocket {
         cancel(stableTimer);
         cancel(sweepTimer);
         outbox.failAll(new ConnectionClosedException(code, cause == null ? "socket closed" : "socket closed: " + reason));
-        callbacks.onClosed(code, reason, cause);
-        closed.complete(null);
+        try {
+            callbacks.onClosed(code, reason, cause);
+        } finally {
+            closed.complete(null);
+        }
     }
 
     private static void cancel(@Nullable ScheduledFuture<?> timer) {

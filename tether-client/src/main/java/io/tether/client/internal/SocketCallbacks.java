@@ -54,7 +54,9 @@ final class SocketCallbacks {
     private void guard(String callback, Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             log.warn("{} listener {} threw; the socket goes on", socket.uri(), callback, e);
         }
     }

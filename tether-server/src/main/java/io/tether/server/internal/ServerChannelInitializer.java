@@ -8,11 +8,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Ticker;
 import io.tether.core.reconnect.TokenBucket;
+import io.tether.netty.ThreadLocalRandomGenerator;
 import io.tether.netty.ConnectionSettings;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
@@ -37,7 +37,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         this.registry = registry;
         this.endpoints = config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity()));
         this.settings = new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(),
-                config.heartbeat(), ThreadLocalRandom.current());
+                config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE);
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameSize())
                 .expectMaskedFrames(true)

@@ -18,6 +18,8 @@ import io.tether.netty.ConnectionSettings;
 import io.tether.netty.FramePipeline;
 import io.tether.netty.TetherServerHandshaker;
 import io.tether.netty.WebSocketConnectionHandler;
+import io.tether.core.CloseCodes;
+import io.tether.core.reconnect.RetryAfter;
 import io.tether.core.reconnect.TokenBucket;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
@@ -106,6 +108,16 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                     "expected a WebSocket upgrade request (Connection: Upgrade, Upgrade: websocket)");
             return;
         }
+        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version)) {
+            // RFC 6455 4.4: answer with the version we speak.
+            log.debug("{} unsupported WebSocket version {}", ctx.channel(), version);
+            var response = HttpResponses.error(ctx, HttpResponseStatus.UPGRADE_REQUIRED,
+                    "unsupported WebSocket version " + version + "; this server speaks 13 (RFC 6455)");
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (registry.isDraining()) {
             reject503(ctx, Math.max(1, config.restartRetryAfter().toSeconds()), "server shutting down");
             return;
@@ -153,16 +165,6 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint, String path) {
-        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-        if (!"13".equals(version)) {
-            // RFC 6455 4.4: answer with the version we speak.
-            log.debug("{} unsupported WebSocket version {}", ctx.channel(), version);
-            var response = HttpResponses.error(ctx, HttpResponseStatus.UPGRADE_REQUIRED,
-                    "unsupported WebSocket version " + version + "; this server speaks 13 (RFC 6455)");
-            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
         String subprotocol = selectSubprotocol(request, endpoint);
         var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocol, decoderConfig);
         var connection = new WebSocketConnectionHandler(ctx.channel(), settings, endpoint.listener(), path, subprotocol);
@@ -175,6 +177,11 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             future.addListener(f -> {
                 if (f.isSuccess()) {
                     connection.fireOpen();
+                    if (registry.isDraining()) {
+                        // stop() began between our draining check and registry.add: close like the rest.
+                        connection.close(CloseCodes.SERVICE_RESTART,
+                                "server restarting; " + RetryAfter.format(config.restartRetryAfter()));
+                    }
                 } else {
                     log.debug("{} handshake response could not be written", ctx.channel(), f.cause());
                     ctx.channel().close();
