@@ -6,6 +6,7 @@ import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.outbox.OutboxConfig;
 import io.tether.core.reconnect.ReconnectPolicy;
+import io.tether.core.session.SessionConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +31,14 @@ import org.jspecify.annotations.Nullable;
  * @param sslContext TLS context for {@code wss://}; null uses the JVM's default trust store
  * @param reconnect how a {@link TetherSocket} retries (not used by one-shot {@link TetherClient#connect})
  * @param outbox what a {@link TetherSocket} does with sends while it is not open
+ * @param resumable whether a {@link TetherSocket} offers {@code tether.v1} sessions (resume without
+ *     loss or duplicates); servers that do not speak it get plain WebSocket
+ * @param sessions session settings (replay buffer, acks) used when {@code resumable}
  */
 public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, Map<String, String> headers,
         List<String> subprotocols, int maxFrameSize, int maxMessageSize, Duration closeTimeout,
         HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext, ReconnectPolicy reconnect,
-        OutboxConfig outbox) {
+        OutboxConfig outbox, boolean resumable, SessionConfig sessions) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -66,6 +70,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         }
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(sessions, "sessions");
     }
 
     public static Builder builder() {
@@ -90,6 +95,8 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         private @Nullable SSLContext sslContext;
         private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
         private OutboxConfig outbox = OutboxConfig.DEFAULT;
+        private boolean resumable;
+        private SessionConfig sessions = SessionConfig.DEFAULT;
 
         private Builder() {
         }
@@ -107,6 +114,8 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             sslContext = from.sslContext;
             reconnect = from.reconnect;
             outbox = from.outbox;
+            resumable = from.resumable;
+            sessions = from.sessions;
         }
 
         public Builder connectTimeout(Duration value) {
@@ -170,9 +179,20 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             return this;
         }
 
+        public Builder resumable(boolean value) {
+            resumable = value;
+            return this;
+        }
+
+        public Builder sessions(SessionConfig value) {
+            sessions = value;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, handshakeTimeout, headers, subprotocols, maxFrameSize,
-                    maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext, reconnect, outbox);
+                    maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext, reconnect, outbox, resumable,
+                    sessions);
         }
     }
 }

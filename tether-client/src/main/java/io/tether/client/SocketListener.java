@@ -30,6 +30,23 @@ public interface SocketListener {
     }
 
     /**
+     * ({@code tether.v1}) The session continued on the new connection: nothing was lost, nothing
+     * will be duplicated. Called after {@link #onReconnected}.
+     */
+    default void onResumed(TetherSocket socket) {
+    }
+
+    /**
+     * ({@code tether.v1}) The server could not continue the session (it expired, or the server
+     * restarted) and started a new one. {@code reason.undelivered()} lists this side's messages it
+     * never acknowledged — their stages failed with {@link io.tether.core.NotDeliveredException}.
+     * Messages the server had sent and this side never received are lost with the old session: the
+     * application must resync.
+     */
+    default void onSessionReset(TetherSocket socket, io.tether.core.SessionExpiredException reason) {
+    }
+
+    /**
      * Final: the socket is closed. {@code cause} is null after {@code close()}; otherwise it is the
      * failure that was not retried, or {@link io.tether.core.reconnect.ReconnectFailedException}.
      */

@@ -88,7 +88,7 @@ public final class TetherClient implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         Connector.validate(uri);
         ReconnectingSocket socket = new ReconnectingSocket(uri, connector, config.reconnect(), config.outbox(),
-                random, group.next(), listener);
+                random, group.next(), listener, config.resumable() ? config.sessions() : null, config.handshakeTimeout());
         sockets.add(socket);
         socket.closeFuture().whenComplete((v, e) -> sockets.remove(socket));
         socket.start();

@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * All methods are thread-safe and never block; sends never throw.
  *
  * <p>Plain WebSocket mode cannot know what the server received before a connection dropped: a
- * message whose stage completed was written to the socket, not necessarily delivered. Sessions
- * that resume without loss come with the {@code tether.v1} subprotocol.
+ * message whose stage completed was written to the socket, not necessarily delivered. With
+ * {@link ClientConfig#resumable()} and a server that speaks {@code tether.v1}, the socket runs a
+ * session instead: every message is delivered exactly once and in order in both directions across
+ * reconnects, and a send's stage completes when the server has acknowledged it.
  */
 public interface TetherSocket {
 
@@ -60,6 +62,12 @@ public interface TetherSocket {
 
     /** The current connection, while OPEN. */
     Optional<WebSocketConnection> connection();
+
+    /** The {@code tether.v1} session id, once the server welcomed one; empty in plain mode. */
+    Optional<String> sessionId();
+
+    /** Counters of the current {@code tether.v1} session; empty in plain mode. */
+    Optional<io.tether.core.session.SessionStats> sessionStats();
 
     /** Completes when the socket is CLOSED. */
     CompletionStage<Void> closeFuture();

@@ -1,8 +1,10 @@
 package io.tether.server;
 
+import io.tether.core.WebSocketListener;
+import io.tether.core.protocol.Frame;
 import java.util.List;
 import java.util.Objects;
-import io.tether.core.WebSocketListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WebSocket endpoint: requests for {@code path} are upgraded and their connections reported to
@@ -12,9 +14,12 @@ import io.tether.core.WebSocketListener;
  * @param path absolute request path, exact match, e.g. {@code /echo}
  * @param subprotocols subprotocols this endpoint speaks, in order of preference; the first one the
  *     client also asks for is selected, none if there is no match
- * @param listener receives every connection's events
+ * @param listener receives every plain connection's events
+ * @param sessions receives the events of {@code tether.v1} sessions, or null when the endpoint does
+ *     not offer them
  */
-public record Endpoint(String path, List<String> subprotocols, WebSocketListener listener) {
+public record Endpoint(String path, List<String> subprotocols, WebSocketListener listener,
+        @Nullable SessionListener sessions) {
     public Endpoint {
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
@@ -24,7 +29,20 @@ public record Endpoint(String path, List<String> subprotocols, WebSocketListener
         Objects.requireNonNull(listener, "listener");
     }
 
+    /** A plain endpoint speaking the given subprotocols (none selected if the client offers none of them). */
+    public Endpoint(String path, List<String> subprotocols, WebSocketListener listener) {
+        this(path, subprotocols, listener, null);
+    }
+
     public static Endpoint of(String path, WebSocketListener listener) {
         return new Endpoint(path, List.of(), listener);
+    }
+
+    /**
+     * An endpoint that offers {@code tether.v1} resumable sessions to clients that ask for them and
+     * plain WebSocket to the others.
+     */
+    public static Endpoint resumable(String path, WebSocketListener plain, SessionListener sessions) {
+        return new Endpoint(path, List.of(Frame.SUBPROTOCOL), plain, Objects.requireNonNull(sessions, "sessions"));
     }
 }

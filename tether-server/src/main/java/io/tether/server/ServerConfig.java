@@ -4,6 +4,7 @@ import static io.tether.core.Durations.requirePositive;
 
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.core.session.SessionConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,10 +32,12 @@ import org.jspecify.annotations.Nullable;
  * @param drainWindow on {@link TetherServer#stop()}, the time over which connections are closed,
  *     spread evenly in random order, so that their clients come back spread out; zero closes all at once
  * @param restartRetryAfter the retry-after hint sent with the 1012 Close of a drain
+ * @param sessions settings of {@code tether.v1} sessions (time-to-live, replay buffer, acks)
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
-        @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter) {
+        @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
+        SessionConfig sessions) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -75,6 +78,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         if (restartRetryAfter.isNegative()) {
             throw new IllegalArgumentException("restartRetryAfter must not be negative, was " + restartRetryAfter);
         }
+        Objects.requireNonNull(sessions, "sessions");
     }
 
     public static Builder builder() {
@@ -100,6 +104,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private AdmissionConfig admission = AdmissionConfig.UNLIMITED;
         private Duration drainWindow = Duration.ZERO;
         private Duration restartRetryAfter = DEFAULT_RESTART_RETRY_AFTER;
+        private SessionConfig sessions = SessionConfig.DEFAULT;
 
         private Builder() {
         }
@@ -118,6 +123,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             admission = from.admission;
             drainWindow = from.drainWindow;
             restartRetryAfter = from.restartRetryAfter;
+            sessions = from.sessions;
         }
 
         public Builder host(String value) {
@@ -187,9 +193,14 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        public Builder sessions(SessionConfig value) {
+            sessions = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
-                    closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter);
+                    closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions);
         }
     }
 }

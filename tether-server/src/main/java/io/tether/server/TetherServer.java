@@ -13,6 +13,10 @@ import io.tether.netty.Transports;
 import io.tether.netty.WebSocketConnectionHandler;
 import io.tether.server.internal.ConnectionRegistry;
 import io.tether.server.internal.ServerChannelInitializer;
+import io.tether.server.internal.SessionManager;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +44,11 @@ public final class TetherServer implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private boolean stopping;
 
+    private final Map<String, SessionManager> sessionManagers;
+
     private TetherServer(ServerConfig config, EventLoopGroup group, Channel serverChannel, ChannelGroup allChannels,
-            ConnectionRegistry registry) {
+            ConnectionRegistry registry, Map<String, SessionManager> sessionManagers) {
+        this.sessionManagers = sessionManagers;
         this.config = config;
         this.group = group;
         this.serverChannel = serverChannel;
@@ -60,7 +67,13 @@ public final class TetherServer implements AutoCloseable {
         EventLoopGroup group = transport.newGroup(config.ioThreads(), "tether-server");
         ChannelGroup allChannels = new DefaultChannelGroup("tether-server", GlobalEventExecutor.INSTANCE);
         ConnectionRegistry registry = new ConnectionRegistry();
-        ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry);
+        Map<String, SessionManager> sessionManagers = new HashMap<>();
+        for (Endpoint e : config.endpoints()) {
+            if (e.sessions() != null) {
+                sessionManagers.put(e.path(), new SessionManager(config.sessions(), e.sessions()));
+            }
+        }
+        ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry, Map.copyOf(sessionManagers));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -80,7 +93,7 @@ public final class TetherServer implements AutoCloseable {
             InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
             log.info("Tether server listening on {}:{} ({}), endpoints {}", config.host(), bound.getPort(),
                     transport, config.endpoints().stream().map(Endpoint::path).toList());
-            return new TetherServer(config, group, channel, allChannels, registry);
+            return new TetherServer(config, group, channel, allChannels, registry, Map.copyOf(sessionManagers));
         } catch (Exception e) { // bind failures arrive as undeclared IOExceptions from syncUninterruptibly
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port() + ": "
@@ -101,6 +114,20 @@ public final class TetherServer implements AutoCloseable {
     /** Number of open WebSocket connections (handshake completed, not yet closed). */
     public int connectionCount() {
         return registry.size();
+    }
+
+    /**
+     * The {@code tether.v1} session with this id, on any endpoint: send to it even while its client
+     * is disconnected (the message is replayed when it resumes).
+     */
+    public Optional<Session> session(String id) {
+        for (SessionManager m : sessionManagers.values()) {
+            Optional<? extends Session> s = m.find(id);
+            if (s.isPresent()) {
+                return Optional.of(s.get());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Counters since start. */

@@ -55,6 +55,12 @@ public final class Connector {
      * HandshakeRejectedException.
      */
     public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketListener listener, EventLoopGroup group) {
+        return connect(uri, listener, group, false);
+    }
+
+    /** As {@link #connect(URI, WebSocketListener, EventLoopGroup)}, offering {@code tether.v1} first when asked. */
+    public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketListener listener, EventLoopGroup group,
+            boolean offerSessions) {
         validate(uri);
         boolean tls = uri.getScheme().equalsIgnoreCase("wss");
         String host = uri.getHost();
@@ -62,7 +68,7 @@ public final class Connector {
         CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
         ConnectionSettings settings = new ConnectionSettings(true, config.maxMessageSize(), config.closeTimeout(),
                 config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE);
-        TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, subprotocolHeader(), headers(),
+        TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, subprotocolHeader(offerSessions), headers(),
                 config.maxFrameSize(), config.closeTimeout().toMillis());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -99,8 +105,13 @@ public final class Connector {
         return engine;
     }
 
-    private @Nullable String subprotocolHeader() {
-        return config.subprotocols().isEmpty() ? null : String.join(",", config.subprotocols());
+    private @Nullable String subprotocolHeader(boolean offerSessions) {
+        java.util.List<String> offered = new java.util.ArrayList<>();
+        if (offerSessions) {
+            offered.add(io.tether.core.protocol.Frame.SUBPROTOCOL);
+        }
+        offered.addAll(config.subprotocols());
+        return offered.isEmpty() ? null : String.join(",", offered);
     }
 
     private HttpHeaders headers() {

@@ -9,7 +9,13 @@ import io.tether.client.SocketState;
 import io.tether.client.TetherSocket;
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectionClosedException;
+import io.tether.core.ProtocolViolationException;
 import io.tether.core.WebSocketConnection;
+import io.tether.core.protocol.Frame;
+import io.tether.core.session.SessionConfig;
+import io.tether.core.session.SessionEngine;
+import io.tether.core.session.SessionStats;
+import io.tether.netty.EventLoopScheduler;
 import io.tether.core.WebSocketListener;
 import io.tether.core.outbox.Outbox;
 import io.tether.core.outbox.OutboxConfig;
@@ -60,9 +66,30 @@ public final class ReconnectingSocket implements TetherSocket {
     private String closeReason = "";
     /** Identifies the current attempt, so that events of an abandoned connection are ignored. */
     private int generation;
+    /** The tether.v1 session, when resumable; null in plain mode. */
+    private final @Nullable ClientSession session;
+    /** Set once a server welcomed a session: from then on sends go to the session, not the outbox. */
+    private boolean sessionMode;
+    private @Nullable WebSocketConnection awaitingWelcome;
+    private @Nullable ScheduledFuture<?> welcomeTimer;
+    private final Duration welcomeTimeout;
 
     public ReconnectingSocket(URI uri, Connector connector, ReconnectPolicy policy, OutboxConfig outboxConfig,
-            RandomGenerator random, EventLoop loop, SocketListener listener) {
+            RandomGenerator random, EventLoop loop, SocketListener listener, @Nullable SessionConfig sessions,
+            Duration welcomeTimeout) {
+        this.welcomeTimeout = welcomeTimeout;
+        this.session = sessions == null ? null : new ClientSession(sessions, new EventLoopScheduler(loop),
+                new SessionEngine.Receiver() {
+                    @Override
+                    public void onText(String text) {
+                        callbacks.onText(text);
+                    }
+
+                    @Override
+                    public void onBinary(byte[] data) {
+                        callbacks.onBinary(data);
+                    }
+                });
         this.uri = uri;
         this.connector = connector;
         this.policy = policy;
@@ -89,7 +116,7 @@ public final class ReconnectingSocket implements TetherSocket {
             return;
         }
         int gen = ++generation;
-        connector.connect(uri, new Attempt(gen), loop).whenComplete((connection, error) -> {
+        connector.connect(uri, new Attempt(gen), loop, session != null).whenComplete((connection, error) -> {
             if (error != null) {
                 loop.execute(() -> {
                     if (gen == generation && current == null) {
@@ -118,35 +145,86 @@ public final class ReconnectingSocket implements TetherSocket {
                 connection.close(CloseCodes.GOING_AWAY, "socket closed");
                 return;
             }
-            onConnected(connection);
+            if (session != null && Frame.SUBPROTOCOL.equals(connection.subprotocol())) {
+                sayHello(connection);
+            } else {
+                onConnected(connection);
+            }
         }
 
         @Override
         public void onText(WebSocketConnection connection, String text) {
-            if (gen == generation) {
+            if (gen != generation) {
+                return;
+            }
+            if (Frame.SUBPROTOCOL.equals(connection.subprotocol())) {
+                connection.close(CloseCodes.UNSUPPORTED_DATA, "tether.v1 carries binary frames only");
+            } else {
                 callbacks.onText(text);
             }
         }
 
         @Override
         public void onBinary(WebSocketConnection connection, byte[] data) {
-            if (gen == generation) {
+            if (gen != generation) {
+                return;
+            }
+            if (session == null || !Frame.SUBPROTOCOL.equals(connection.subprotocol())) {
                 callbacks.onBinary(data);
+                return;
+            }
+            try {
+                if (awaitingWelcome == connection) {
+                    onWelcome(connection, data);
+                } else {
+                    session.onFrame(connection, data);
+                }
+            } catch (ProtocolViolationException e) {
+                log.debug("{} {}", uri, e.getMessage());
+                connection.close(e.code(), String.valueOf(e.getMessage()));
             }
         }
 
         @Override
         public void onClosed(WebSocketConnection connection, int code, String reason) {
             if (gen == generation) {
-                onConnectionEnded(new ConnectionClosedException(code, reason));
+                onConnectionEnded(connection, new ConnectionClosedException(code, reason));
             }
         }
 
         @Override
         public void onFailure(WebSocketConnection connection, Throwable cause) {
             if (gen == generation) {
-                onConnectionEnded(cause);
+                onConnectionEnded(connection, cause);
             }
+        }
+    }
+
+    /** tether.v1: HELLO first; the connection counts as open once the WELCOME is in. */
+    private void sayHello(WebSocketConnection connection) {
+        ClientSession s = java.util.Objects.requireNonNull(session);
+        awaitingWelcome = connection;
+        connection.sendBinary(s.hello());
+        welcomeTimer = loop.schedule(() -> {
+            if (awaitingWelcome == connection) {
+                connection.close(CloseCodes.PROTOCOL_ERROR, "tether.v1: no WELCOME within " + welcomeTimeout.toMillis() + " ms");
+            }
+        }, welcomeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void onWelcome(WebSocketConnection connection, byte[] data) {
+        ClientSession s = java.util.Objects.requireNonNull(session);
+        ClientSession.Welcome welcome = s.onWelcome(connection, data);
+        awaitingWelcome = null;
+        cancel(welcomeTimer);
+        welcomeTimer = null;
+        if (welcome.reset() != null) {
+            callbacks.onSessionReset(welcome.reset());
+        }
+        sessionMode = true;
+        onConnected(connection);
+        if (welcome.resumed()) {
+            callbacks.onResumed();
         }
     }
 
@@ -175,13 +253,28 @@ public final class ReconnectingSocket implements TetherSocket {
 
     private void flushOutbox(WebSocketConnection connection) {
         Outbox.Entry entry;
-        while (state == SocketState.OPEN && current == connection && connection.isOpen()
+        // In session mode everything goes into the session, which keeps it across drops.
+        while ((sessionMode || state == SocketState.OPEN && current == connection && connection.isOpen())
                 && (entry = outbox.poll(now())) != null) {
-            link(write(connection, entry.payload()), entry.future());
+            link(sessionMode ? sendToSession(entry.payload()) : write(connection, entry.payload()), entry.future());
         }
     }
 
-    private void onConnectionEnded(Throwable cause) {
+    private CompletionStage<Void> sendToSession(Object payload) {
+        ClientSession s = java.util.Objects.requireNonNull(session);
+        return payload instanceof String text ? s.send(false, text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : s.send(true, (byte[]) payload);
+    }
+
+    private void onConnectionEnded(WebSocketConnection connection, Throwable cause) {
+        if (session != null) {
+            session.detach(connection);
+        }
+        if (awaitingWelcome == connection) {
+            awaitingWelcome = null;
+            cancel(welcomeTimer);
+            welcomeTimer = null;
+        }
         current = null;
         cancel(stableTimer);
         stableTimer = null;
@@ -286,6 +379,8 @@ public final class ReconnectingSocket implements TetherSocket {
         WebSocketConnection connection = current;
         if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
             future.completeExceptionally(new ConnectionClosedException(closeCode, "socket closed"));
+        } else if (sessionMode) {
+            link(sendToSession(payload), future);
         } else if (state == SocketState.OPEN && connection != null && connection.isOpen() && outbox.isEmpty()) {
             link(write(connection, payload), future);
         } else if (outboxConfig.whileDisconnected() == OutboxConfig.DisconnectedBehavior.REJECT) {
@@ -387,6 +482,10 @@ public final class ReconnectingSocket implements TetherSocket {
         cancel(stableTimer);
         cancel(sweepTimer);
         outbox.failAll(new ConnectionClosedException(code, cause == null ? "socket closed" : "socket closed: " + reason));
+        cancel(welcomeTimer);
+        if (session != null) {
+            session.close("socket closed");
+        }
         try {
             callbacks.onClosed(code, reason, cause);
         } finally {
@@ -415,6 +514,16 @@ public final class ReconnectingSocket implements TetherSocket {
     @Override
     public Optional<WebSocketConnection> connection() {
         return Optional.ofNullable(current);
+    }
+
+    @Override
+    public Optional<String> sessionId() {
+        return session == null || session.id().isEmpty() ? Optional.empty() : Optional.of(session.id());
+    }
+
+    @Override
+    public Optional<SessionStats> sessionStats() {
+        return session == null || !sessionMode ? Optional.empty() : Optional.of(session.stats());
     }
 
     @Override

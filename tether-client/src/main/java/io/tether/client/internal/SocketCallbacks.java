@@ -44,6 +44,14 @@ final class SocketCallbacks {
         guard("onReconnected", () -> listener.onReconnected(socket, attempts));
     }
 
+    void onResumed() {
+        guard("onResumed", () -> listener.onResumed(socket));
+    }
+
+    void onSessionReset(io.tether.core.SessionExpiredException reason) {
+        guard("onSessionReset", () -> listener.onSessionReset(socket, reason));
+    }
+
     void onClosed(int code, String reason, @Nullable Throwable cause) {
         if (!closed) {
             closed = true;

@@ -9,6 +9,9 @@ public sealed interface Frame {
     /** Protocol version this implementation speaks in HELLO. */
     int VERSION = 1;
 
+    /** The WebSocket subprotocol name negotiated with Sec-WebSocket-Protocol. */
+    String SUBPROTOCOL = "tether.v1";
+
     /** Client → server, first frame of every connection. Empty session id asks for a new session. */
     record Hello(int version, long lastReceived, String sessionId, String token) implements Frame {
         public Hello {

@@ -96,12 +96,23 @@ public final class SessionEngine {
         admitWaiting();
     }
 
-    /** {@code connection} ended; messages keep accumulating for the next attach. */
-    public void detach(WebSocketConnection connection) {
-        if (current == connection) {
-            current = null;
-            cancelAckTimer();
+    /**
+     * {@code connection} ended; messages keep accumulating for the next attach.
+     *
+     * @return whether it was the attached connection (false for one the session already left)
+     */
+    public boolean detach(WebSocketConnection connection) {
+        if (current != connection) {
+            return false;
         }
+        current = null;
+        cancelAckTimer();
+        return true;
+    }
+
+    /** The attached connection, if any. */
+    public @Nullable WebSocketConnection connection() {
+        return current;
     }
 
     /**

@@ -32,7 +32,11 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     /** One bucket for the whole server, shared by its event loops. */
     private final @Nullable TokenBucket admission;
 
-    public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry) {
+    private final Map<String, SessionManager> sessionManagers;
+
+    public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry,
+            Map<String, SessionManager> sessionManagers) {
+        this.sessionManagers = sessionManagers;
         this.config = config;
         this.registry = registry;
         this.endpoints = config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity()));
@@ -63,6 +67,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST))
                 .addLast(ServerHandshakeHandler.NAME,
-                        new ServerHandshakeHandler(config, endpoints, settings, registry, decoderConfig, admission));
+                        new ServerHandshakeHandler(config, endpoints, settings, registry, decoderConfig, admission,
+                                sessionManagers));
     }
 }

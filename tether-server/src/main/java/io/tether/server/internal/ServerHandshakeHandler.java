@@ -19,6 +19,7 @@ import io.tether.netty.FramePipeline;
 import io.tether.netty.TetherServerHandshaker;
 import io.tether.netty.WebSocketConnectionHandler;
 import io.tether.core.CloseCodes;
+import io.tether.core.protocol.Frame;
 import io.tether.core.reconnect.RetryAfter;
 import io.tether.core.reconnect.TokenBucket;
 import io.tether.server.Endpoint;
@@ -45,10 +46,13 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionRegistry registry;
     private final WebSocketDecoderConfig decoderConfig;
     private final @Nullable TokenBucket admission;
+    private final Map<String, SessionManager> sessionManagers;
     private @Nullable ScheduledFuture<?> timeout;
 
     ServerHandshakeHandler(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
-            ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission) {
+            ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
+            Map<String, SessionManager> sessionManagers) {
+        this.sessionManagers = sessionManagers;
         this.config = config;
         this.endpoints = endpoints;
         this.settings = settings;
@@ -167,7 +171,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint, String path) {
         String subprotocol = selectSubprotocol(request, endpoint);
         var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocol, decoderConfig);
-        var connection = new WebSocketConnectionHandler(ctx.channel(), settings, endpoint.listener(), path, subprotocol);
+        var connection = new WebSocketConnectionHandler(ctx.channel(), settings,
+                listenerFor(endpoint, subprotocol, ctx), path, subprotocol);
         // Registered before the 101 goes on the wire: a stop() racing with the client's first read
         // still finds the connection and closes it with a Close frame.
         registry.add(connection);
@@ -191,6 +196,16 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             registry.remove(connection);
             reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: " + e.getMessage());
         }
+    }
+
+    /** tether.v1 connections go to the endpoint's sessions, the others to its plain listener. */
+    private io.tether.core.WebSocketListener listenerFor(Endpoint endpoint, @Nullable String subprotocol,
+            ChannelHandlerContext ctx) {
+        SessionManager sessions = sessionManagers.get(endpoint.path());
+        if (sessions != null && Frame.SUBPROTOCOL.equals(subprotocol)) {
+            return new SessionConnectionListener(sessions, ctx.channel().eventLoop(), config.handshakeTimeout());
+        }
+        return endpoint.listener();
     }
 
     /** The first subprotocol the client offered that the endpoint speaks (Netty's rule), or null. */

@@ -1,0 +1,36 @@
+package io.tether.server;
+
+import io.tether.core.SessionExpiredException;
+
+/**
+ * Events of {@code tether.v1} sessions on an endpoint. Callbacks of one session run on its event
+ * loop, in order, never concurrently; do not block in them. Exceptions they throw are logged.
+ */
+public interface SessionListener {
+
+    /** A client started a new session (its first HELLO, or a resume that could not be honoured). */
+    default void onSessionCreated(Session session) {
+    }
+
+    /** A message arrived, exactly once, in the order the client sent it. */
+    default void onText(Session session, String text) {
+    }
+
+    default void onBinary(Session session, byte[] data) {
+    }
+
+    /** The session's connection ended; it is kept for a resume until its time-to-live passes. */
+    default void onSessionDisconnected(Session session, Throwable cause) {
+    }
+
+    /** The client came back on a new connection; anything it missed is being replayed. */
+    default void onSessionResumed(Session session) {
+    }
+
+    /**
+     * The session ended without a resume within its time-to-live. {@code reason.undelivered()} lists
+     * the messages sent to it that the client never acknowledged.
+     */
+    default void onSessionExpired(Session session, SessionExpiredException reason) {
+    }
+}

@@ -1,0 +1,186 @@
+package io.tether.server.internal;
+
+import io.tether.core.ProtocolViolationException;
+import io.tether.core.SessionExpiredException;
+import io.tether.core.WebSocketConnection;
+import io.tether.core.protocol.Frame;
+import io.tether.core.protocol.FrameCodec;
+import io.tether.core.session.Scheduler;
+import io.tether.core.session.SessionConfig;
+import io.tether.core.session.SessionEngine;
+import io.tether.core.session.SessionStats;
+import io.tether.server.Session;
+import io.tether.server.SessionListener;
+import io.tether.server.SessionStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server-side session. All of its state lives on its {@link Scheduler}'s event loop (the loop
+ * of the connection that created it); connections on other loops hand their frames over.
+ */
+final class ServerSession implements Session, SessionStore.Stored {
+    private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+
+    private final String id;
+    private final Scheduler scheduler;
+    private final SessionConfig config;
+    private final SessionListener listener;
+    private final SessionStore<ServerSession> store;
+    private final SessionEngine engine;
+    private byte[] token;
+    private Scheduler.@Nullable Cancellable ttlTimer;
+    private boolean expired;
+
+    ServerSession(String id, byte[] token, Scheduler scheduler, SessionConfig config, SessionListener listener,
+            SessionStore<ServerSession> store) {
+        this.id = id;
+        this.token = token;
+        this.scheduler = scheduler;
+        this.config = config;
+        this.listener = listener;
+        this.store = store;
+        this.engine = new SessionEngine(config, scheduler, new SessionEngine.Receiver() {
+            @Override
+            public void onText(String text) {
+                guard("onText", () -> listener.onText(ServerSession.this, text));
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+                guard("onBinary", () -> listener.onBinary(ServerSession.this, data));
+            }
+        });
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Constant-time comparison, so timing reveals nothing about the stored token. Session thread. */
+    boolean tokenMatches(String presented) {
+        return !expired && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Binds {@code connection}: WELCOME first, then the replay. Session thread. */
+    void attach(WebSocketConnection connection, boolean resumed, long peerLastReceived, byte[] newToken) {
+        token = newToken;
+        if (ttlTimer != null) {
+            ttlTimer.cancel();
+            ttlTimer = null;
+        }
+        WebSocketConnection previous = engine.connection();
+        if (previous != null && previous != connection) {
+            // The client gave up on it (half-open after a network change): it resumes here now.
+            engine.detach(previous);
+            previous.close(1000, "session resumed on another connection");
+        }
+        Frame.Welcome welcome = new Frame.Welcome(resumed, engine.lastReceived(), id,
+                new String(newToken, StandardCharsets.US_ASCII), config.ttl().toMillis());
+        connection.sendBinary(FrameCodec.encode(welcome).array());
+        try {
+            engine.attach(connection, resumed ? peerLastReceived : 0);
+        } catch (ProtocolViolationException e) {
+            connection.close(e.code(), reason(e));
+            return;
+        }
+        if (resumed) {
+            guard("onSessionResumed", () -> listener.onSessionResumed(this));
+        } else {
+            guard("onSessionCreated", () -> listener.onSessionCreated(this));
+        }
+    }
+
+    /** A binary message of {@code connection}; any thread. */
+    void onFrame(WebSocketConnection connection, byte[] bytes) {
+        scheduler.execute(() -> {
+            try {
+                engine.onFrame(connection, bytes);
+            } catch (ProtocolViolationException e) {
+                log.debug("session {}: {}", id, e.getMessage());
+                connection.close(e.code(), reason(e));
+            }
+        });
+    }
+
+    /** {@code connection} ended; any thread. Starts the time-to-live if it was the attached one. */
+    void connectionEnded(WebSocketConnection connection, Throwable cause) {
+        scheduler.execute(() -> {
+            if (!engine.detach(connection) || expired) {
+                return;
+            }
+            guard("onSessionDisconnected", () -> listener.onSessionDisconnected(this, cause));
+            ttlTimer = scheduler.schedule(this::expire, config.ttl().toNanos());
+        });
+    }
+
+    private void expire() {
+        ttlTimer = null;
+        if (expired || engine.isAttached()) {
+            return;
+        }
+        expired = true;
+        store.remove(this);
+        SessionExpiredException reason = engine.reset("no resume within the session's time-to-live of "
+                + config.ttl().toSeconds() + " s");
+        guard("onSessionExpired", () -> listener.onSessionExpired(this, reason));
+    }
+
+    private static String reason(ProtocolViolationException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.length() > 100 ? m.substring(0, 100) : m;
+    }
+
+    private void guard(String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            log.warn("session {}: listener {} threw", id, callback, e);
+        }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return engine.isAttached();
+    }
+
+    @Override
+    public Optional<WebSocketConnection> connection() {
+        return Optional.ofNullable(engine.connection());
+    }
+
+    @Override
+    public CompletionStage<Void> sendText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        return engine.send(false, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public CompletionStage<Void> sendBinary(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        return engine.send(true, data.clone());
+    }
+
+    @Override
+    public SessionStats stats() {
+        return engine.stats();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + "]";
+    }
+}
