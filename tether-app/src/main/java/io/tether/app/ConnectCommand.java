@@ -51,6 +51,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE", description = "Extra handshake header (repeatable).")
     Map<String, String> headers = Map.of();
 
+    @Option(names = "--plain", description = "Do not offer tether.v1 sessions; speak plain WebSocket only.")
+    boolean plain;
+
     @Mixin
     HeartbeatOptions heartbeat;
 
@@ -68,7 +71,7 @@ final class ConnectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ClientConfig config;
         try {
-            ClientConfig.Builder builder = ClientConfig.builder().subprotocols(subprotocols)
+            ClientConfig.Builder builder = ClientConfig.builder().subprotocols(subprotocols).resumable(!plain)
                     .heartbeat(heartbeat.toConfig()).reconnect(reconnect.toPolicy());
             headers.forEach(builder::header);
             config = builder.build();
@@ -143,7 +146,8 @@ final class ConnectCommand implements Callable<Integer> {
             everOpen = true;
             opened.complete(null);
             event("opened " + socket.uri() + socket.connection().map(c -> c.subprotocol() == null ? ""
-                    : " subprotocol " + c.subprotocol()).orElse(""));
+                    : " subprotocol " + c.subprotocol()).orElse("")
+                    + socket.sessionId().map(id -> " session " + id).orElse(""));
         }
 
         @Override
@@ -173,6 +177,17 @@ final class ConnectCommand implements Callable<Integer> {
         @Override
         public void onReconnected(TetherSocket socket, int attempts) {
             event("reconnected after " + attempts + (attempts == 1 ? " attempt" : " attempts"));
+        }
+
+        @Override
+        public void onResumed(TetherSocket socket) {
+            event("resumed session " + socket.sessionId().orElse("?") + ": nothing lost");
+        }
+
+        @Override
+        public void onSessionReset(TetherSocket socket, io.tether.core.SessionExpiredException reason) {
+            event("session reset: " + reason.getMessage());
+            reason.undelivered().forEach(m -> event("  not delivered: " + (m.binary() ? "<binary>" : m.text())));
         }
 
         @Override

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tether serve}: runs the server until SIGTERM or Ctrl-C, then stops gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the Tether server with the echo endpoint at /echo.")
+        description = "Run the Tether server with the echo endpoint at /echo (plain WebSocket and tether.v1).")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
                     .restartRetryAfter(retryHint)
                     .admission(admissionRate == null ? AdmissionConfig.UNLIMITED
                             : AdmissionConfig.limit(admissionRate, admissionBurst))
-                    .endpoint(Endpoint.of("/echo", new EchoListener()))
+                    .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions()))
                     .build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("tether serve: " + e.getMessage());

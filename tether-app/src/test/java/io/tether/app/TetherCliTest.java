@@ -120,6 +120,29 @@ class TetherCliTest {
     }
 
     @Test
+    void connect_usesTetherV1WhenOffered_andSaysResumedAfterAKill() throws Exception {
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0)
+                        .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions())).build());
+                FaultProxy proxy = FaultProxy.start(server.port());
+                PipedOutputStream feed = new PipedOutputStream();
+                PipedInputStream stdin = new PipedInputStream(feed)) {
+            StringWriter err = new StringWriter();
+            StringWriter out = new StringWriter();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> TetherCli.run(
+                    new String[] {"connect", "ws://127.0.0.1:" + proxy.port() + "/echo", "--backoff-base", "50ms",
+                            "--backoff-cap", "200ms"},
+                    stdin, new PrintWriter(out, true), new PrintWriter(err, true)));
+            await().atMost(WAIT).until(() -> err.toString().contains("subprotocol tether.v1 session "));
+            proxy.killAll();
+            await().atMost(WAIT).until(() -> err.toString().contains("resumed session"));
+            feed.write("exactly once\n".getBytes(StandardCharsets.UTF_8));
+            feed.close();
+            assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+            assertThat(out.toString()).isEqualTo("exactly once" + System.lineSeparator());
+        }
+    }
+
+    @Test
     void serve_runsAsAProcess_echoes_andDrainsOnSigterm() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),

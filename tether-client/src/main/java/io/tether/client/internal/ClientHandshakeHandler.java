@@ -18,7 +18,9 @@ import io.tether.netty.WebSocketConnectionHandler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,16 +39,19 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private final URI uri;
     private final TetherClientHandshaker handshaker;
+    private final List<String> offered;
     private final ConnectionSettings settings;
     private final WebSocketListener listener;
     private final Duration handshakeTimeout;
     private final CompletableFuture<WebSocketConnection> result;
     private @Nullable ScheduledFuture<?> timeout;
 
-    public ClientHandshakeHandler(URI uri, TetherClientHandshaker handshaker, ConnectionSettings settings,
+    public ClientHandshakeHandler(URI uri, TetherClientHandshaker handshaker, List<String> offered,
+            ConnectionSettings settings,
             WebSocketListener listener, Duration handshakeTimeout, CompletableFuture<WebSocketConnection> result) {
         this.uri = uri;
         this.handshaker = handshaker;
+        this.offered = List.copyOf(offered);
         this.settings = settings;
         this.listener = listener;
         this.handshakeTimeout = handshakeTimeout;
@@ -72,7 +77,10 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        String selected = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
         try {
+            // We offered the subprotocols ourselves; Netty checks everything else.
+            response.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
             handshaker.finishHandshake(ctx.channel(), response);
         } catch (WebSocketClientHandshakeException e) {
             fail(ctx, rejection(response, e));
@@ -80,10 +88,16 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
         } finally {
             response.release();
         }
+        if (selected != null && !offered.contains(selected.trim())) {
+            // RFC 6455 4.1: the client must fail a connection whose server picked what it did not offer.
+            fail(ctx, new ConnectFailedException("the server selected subprotocol '" + selected
+                    + "', which was not offered (" + offered + ")"));
+            return;
+        }
         cancelTimeout();
         var connection = new WebSocketConnectionHandler(ctx.channel(), settings, listener,
                 uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath(),
-                handshaker.actualSubprotocol());
+                selected == null ? null : selected.trim());
         FramePipeline.install(ctx, settings, connection);
         connection.fireOpen();
         result.complete(connection);

@@ -18,12 +18,15 @@ import io.tether.netty.ThreadLocalRandomGenerator;
 import io.tether.netty.ConnectionSettings;
 import io.tether.netty.TetherClientHandshaker;
 import io.tether.netty.Transports;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.tether.core.protocol.Frame;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import org.jspecify.annotations.Nullable;
 
 /** Opens one WebSocket connection: TCP (and TLS), then the opening handshake. */
 public final class Connector {
@@ -68,7 +71,14 @@ public final class Connector {
         CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
         ConnectionSettings settings = new ConnectionSettings(true, config.maxMessageSize(), config.closeTimeout(),
                 config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE);
-        TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, subprotocolHeader(offerSessions), headers(),
+        List<String> offered = offeredSubprotocols(offerSessions);
+        HttpHeaders headers = headers();
+        if (!offered.isEmpty()) {
+            // Sent by us, not by Netty's handshaker: Netty fails a handshake whose answer selects no
+            // subprotocol, which RFC 6455 allows (4.2.2) and plain servers do.
+            headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(",", offered));
+        }
+        TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, null, headers,
                 config.maxFrameSize(), config.closeTimeout().toMillis());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -85,7 +95,7 @@ public final class Connector {
                                 .addLast("http", new HttpClientCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE))
                                 .addLast(ClientHandshakeHandler.NAME, new ClientHandshakeHandler(uri, handshaker,
-                                        settings, listener, config.handshakeTimeout(), result));
+                                        offered, settings, listener, config.handshakeTimeout(), result));
                     }
                 });
         bootstrap.connect(host, port).addListener(f -> {
@@ -105,13 +115,13 @@ public final class Connector {
         return engine;
     }
 
-    private @Nullable String subprotocolHeader(boolean offerSessions) {
-        java.util.List<String> offered = new java.util.ArrayList<>();
+    private List<String> offeredSubprotocols(boolean offerSessions) {
+        List<String> offered = new ArrayList<>();
         if (offerSessions) {
-            offered.add(io.tether.core.protocol.Frame.SUBPROTOCOL);
+            offered.add(Frame.SUBPROTOCOL);
         }
         offered.addAll(config.subprotocols());
-        return offered.isEmpty() ? null : String.join(",", offered);
+        return offered;
     }
 
     private HttpHeaders headers() {
