@@ -33,11 +33,13 @@ import org.jspecify.annotations.Nullable;
  *     spread evenly in random order, so that their clients come back spread out; zero closes all at once
  * @param restartRetryAfter the retry-after hint sent with the 1012 Close of a drain
  * @param sessions settings of {@code tether.v1} sessions (time-to-live, replay buffer, acks)
+ * @param staticRoot classpath directory whose files are served for plain GET requests outside the
+ *     endpoints ({@code /} is {@code index.html}); null serves none
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
         @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
-        SessionConfig sessions) {
+        SessionConfig sessions, @Nullable String staticRoot) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -105,6 +107,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private Duration drainWindow = Duration.ZERO;
         private Duration restartRetryAfter = DEFAULT_RESTART_RETRY_AFTER;
         private SessionConfig sessions = SessionConfig.DEFAULT;
+        private @Nullable String staticRoot;
 
         private Builder() {
         }
@@ -124,6 +127,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             drainWindow = from.drainWindow;
             restartRetryAfter = from.restartRetryAfter;
             sessions = from.sessions;
+            staticRoot = from.staticRoot;
         }
 
         public Builder host(String value) {
@@ -198,9 +202,16 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** Serves the files of this classpath directory (e.g. {@code "web"}) for plain GET requests. */
+        public Builder staticRoot(@Nullable String value) {
+            staticRoot = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
-                    closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions);
+                    closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
+                    staticRoot);
         }
     }
 }

@@ -25,34 +25,30 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
     private static final int MAX_HANDSHAKE_REQUEST = 8192;
 
     private final ServerConfig config;
-    private final ConnectionRegistry registry;
-    private final Map<String, Endpoint> endpoints;
-    private final ConnectionSettings settings;
-    private final WebSocketDecoderConfig decoderConfig;
-    /** One bucket for the whole server, shared by its event loops. */
-    private final @Nullable TokenBucket admission;
-
-    private final Map<String, SessionManager> sessionManagers;
+    private final ServerContext context;
 
     public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry,
             Map<String, SessionManager> sessionManagers) {
-        this.sessionManagers = sessionManagers;
         this.config = config;
-        this.registry = registry;
-        this.endpoints = config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity()));
-        this.settings = new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(),
-                config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE);
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameSize())
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
-        this.admission = config.admission().enabled()
+        // One bucket for the whole server, shared by its event loops.
+        TokenBucket admission = config.admission().enabled()
                 ? new TokenBucket(config.admission().ratePerSecond(), config.admission().burst(),
                         Ticker.systemTicker().nanoTime())
                 : null;
+        StaticFiles staticFiles = config.staticRoot() == null ? null
+                : new StaticFiles(config.staticRoot(), ServerChannelInitializer.class.getClassLoader());
+        this.context = new ServerContext(config,
+                config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity())),
+                new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(), config.heartbeat(),
+                        ThreadLocalRandomGenerator.INSTANCE),
+                registry, decoderConfig, admission, sessionManagers, staticFiles);
     }
 
     @Override
@@ -66,8 +62,6 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         ch.pipeline()
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST))
-                .addLast(ServerHandshakeHandler.NAME,
-                        new ServerHandshakeHandler(config, endpoints, settings, registry, decoderConfig, admission,
-                                sessionManagers));
+                .addLast(ServerHandshakeHandler.NAME, new ServerHandshakeHandler(context));
     }
 }

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -40,25 +39,21 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "tether-handshake";
     private static final Logger log = LoggerFactory.getLogger(ServerHandshakeHandler.class);
 
+    private final ServerContext context;
     private final ServerConfig config;
     private final Map<String, Endpoint> endpoints;
     private final ConnectionSettings settings;
     private final ConnectionRegistry registry;
-    private final WebSocketDecoderConfig decoderConfig;
     private final @Nullable TokenBucket admission;
-    private final Map<String, SessionManager> sessionManagers;
     private @Nullable ScheduledFuture<?> timeout;
 
-    ServerHandshakeHandler(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
-            ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
-            Map<String, SessionManager> sessionManagers) {
-        this.sessionManagers = sessionManagers;
-        this.config = config;
-        this.endpoints = endpoints;
-        this.settings = settings;
-        this.registry = registry;
-        this.decoderConfig = decoderConfig;
-        this.admission = admission;
+    ServerHandshakeHandler(ServerContext context) {
+        this.context = context;
+        this.config = context.config();
+        this.endpoints = context.endpoints();
+        this.settings = context.settings();
+        this.registry = context.registry();
+        this.admission = context.admission();
     }
 
     @Override
@@ -100,7 +95,12 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         String path = new QueryStringDecoder(request.uri()).path();
         Endpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
-            reject(ctx, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path);
+            StaticFiles staticFiles = context.staticFiles();
+            if (staticFiles != null && !isUpgrade(request)) {
+                staticFiles.serve(ctx, request, path);
+            } else {
+                reject(ctx, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path);
+            }
             return;
         }
         if (!HttpMethod.GET.equals(request.method())) {
@@ -170,7 +170,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint, String path) {
         String subprotocol = selectSubprotocol(request, endpoint);
-        var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocol, decoderConfig);
+        var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocol, context.decoderConfig());
         var connection = new WebSocketConnectionHandler(ctx.channel(), settings,
                 listenerFor(endpoint, subprotocol, ctx), path, subprotocol);
         // Registered before the 101 goes on the wire: a stop() racing with the client's first read
@@ -201,7 +201,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     /** tether.v1 connections go to the endpoint's sessions, the others to its plain listener. */
     private io.tether.core.WebSocketListener listenerFor(Endpoint endpoint, @Nullable String subprotocol,
             ChannelHandlerContext ctx) {
-        SessionManager sessions = sessionManagers.get(endpoint.path());
+        SessionManager sessions = context.sessionManagers().get(endpoint.path());
         if (sessions != null && Frame.SUBPROTOCOL.equals(subprotocol)) {
             return new SessionConnectionListener(sessions, ctx.channel().eventLoop(), config.handshakeTimeout());
         }

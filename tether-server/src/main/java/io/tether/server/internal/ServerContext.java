@@ -1,0 +1,18 @@
+package io.tether.server.internal;
+
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.tether.core.reconnect.TokenBucket;
+import io.tether.netty.ConnectionSettings;
+import io.tether.server.Endpoint;
+import io.tether.server.ServerConfig;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What every connection of one server shares: built once at start, handed to each connection's
+ * handshake handler.
+ */
+record ServerContext(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
+        ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
+        Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles) {
+}
