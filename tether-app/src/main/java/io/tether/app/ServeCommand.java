@@ -1,11 +1,13 @@
 package io.tether.app;
 
+import io.tether.app.chat.ChatService;
 import io.tether.server.AdmissionConfig;
 import io.tether.server.EchoListener;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import io.tether.server.ServerStartException;
 import io.tether.server.TetherServer;
+import io.tether.server.rooms.RoomAuthorizer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tether serve}: runs the server until SIGTERM or Ctrl-C, then stops gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the Tether server with the echo endpoint at /echo (plain WebSocket and tether.v1).")
+        description = "Run the Tether server: the chat page at /, its endpoint /chat, and the echo endpoint /echo.")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -65,6 +67,8 @@ final class ServeCommand implements Callable<Integer> {
                     .admission(admissionRate == null ? AdmissionConfig.UNLIMITED
                             : AdmissionConfig.limit(admissionRate, admissionBurst))
                     .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions()))
+                    .endpoint(Endpoint.resumable("/chat", new PlainRefused(), new ChatService(RoomAuthorizer.OPEN, 50)))
+                    .staticRoot("web")
                     .build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("tether serve: " + e.getMessage());
@@ -85,6 +89,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.complete(null);
         }, "tether-shutdown"));
         out.println("Tether serving ws://" + host + ":" + server.port() + "/echo");
+        out.println("Chat at http://" + host + ":" + server.port() + "/");
         out.flush();
         if (statsInterval != null) {
             StatsPrinter.start(server, statsInterval, out);

@@ -47,7 +47,8 @@ public final class SessionEngine {
     private final ReplayBuffer replay;
     private final InboundWindow inbound = new InboundWindow();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private @Nullable WebSocketConnection current;
+    /** Volatile: other sessions read {@link #isAttached()} (presence) from their own threads. */
+    private volatile @Nullable WebSocketConnection current;
     private Scheduler.@Nullable Cancellable ackTimer;
     private Scheduler.@Nullable Cancellable waitTimer;
     private @Nullable SessionExpiredException ended;

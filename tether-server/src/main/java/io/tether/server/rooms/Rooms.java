@@ -86,12 +86,21 @@ public final class Rooms {
      * @return how many members it was handed to (0 when the room does not exist)
      */
     public int publish(String room, String message) {
+        return send(room, message, true);
+    }
+
+    /** Sends {@code message} to every member of {@code room} without keeping it (presence, notices). */
+    public int broadcast(String room, String message) {
+        return send(room, message, false);
+    }
+
+    private int send(String room, String message, boolean remember) {
         Room r = rooms.get(room);
         if (r == null) {
             return 0;
         }
         synchronized (r) {
-            if (historySize > 0) {
+            if (remember && historySize > 0) {
                 if (r.history.size() == historySize) {
                     r.history.removeFirst();
                 }

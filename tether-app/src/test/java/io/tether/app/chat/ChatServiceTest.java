@@ -1,0 +1,148 @@
+package io.tether.app.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tether.client.ClientConfig;
+import io.tether.client.SocketListener;
+import io.tether.client.TetherClient;
+import io.tether.client.TetherSocket;
+import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.core.reconnect.Backoff;
+import io.tether.core.reconnect.ReconnectPolicy;
+import io.tether.server.Endpoint;
+import io.tether.server.EchoListener;
+import io.tether.server.ServerConfig;
+import io.tether.server.TetherServer;
+import io.tether.server.rooms.RoomAuthorizer;
+import io.tether.testkit.FaultProxy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The chat protocol with Java clients: rooms, history, presence driven by heartbeats, validation. */
+@Tag("integration")
+class ChatServiceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final HeartbeatConfig FAST = HeartbeatConfig.builder()
+            .pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(400)).build();
+
+    /** A chat participant: a resumable socket and the JSON it received. */
+    static final class User implements SocketListener {
+        final List<JsonNode> inbox = new CopyOnWriteArrayList<>();
+        TetherSocket socket;
+
+        @Override
+        public void onText(TetherSocket socket, String text) {
+            try {
+                inbox.add(JSON.readTree(text));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        void send(String json) {
+            socket.sendText(json);
+        }
+
+        List<JsonNode> of(String type) {
+            return inbox.stream().filter(n -> n.path("t").asText().equals(type)).toList();
+        }
+
+        List<String> texts(String room) {
+            return of("msg").stream().filter(n -> n.path("room").asText().equals(room))
+                    .map(n -> n.path("from").asText() + ":" + n.path("text").asText()).toList();
+        }
+
+        boolean sees(String nick, boolean online) {
+            List<JsonNode> presence = of("presence");
+            if (presence.isEmpty()) {
+                return false;
+            }
+            for (JsonNode m : presence.get(presence.size() - 1).path("members")) {
+                if (m.path("nick").asText().equals(nick)) {
+                    return m.path("online").asBoolean() == online;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static User join(TetherClient client, URI uri, String nick, String room) {
+        User u = new User();
+        u.socket = client.open(uri, u);
+        u.send("{\"t\":\"hello\",\"nick\":\"" + nick + "\"}");
+        u.send("{\"t\":\"join\",\"room\":\"" + room + "\"}");
+        await().atMost(WAIT).until(() -> !u.of("joined").isEmpty());
+        return u;
+    }
+
+    @Test
+    void twoUsers_talk_seeHistory_andPresenceFollowsTheHeartbeat() throws Exception {
+        ChatService chat = new ChatService(RoomAuthorizer.OPEN, 50);
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(FAST)
+                        .endpoint(Endpoint.resumable("/chat", new EchoListener(), chat)).build());
+                FaultProxy proxy = FaultProxy.start(server.port());
+                TetherClient client = TetherClient.create(ClientConfig.builder().resumable(true).heartbeat(FAST)
+                        .reconnect(ReconnectPolicy.builder().backoff(Backoff.exponential(Duration.ofMillis(50),
+                                Duration.ofMillis(200))).build()).build())) {
+            URI direct = URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+            URI viaProxy = URI.create("ws://127.0.0.1:" + proxy.port() + "/chat");
+            User alice = join(client, direct, "alice", "lobby");
+            alice.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"first\",\"cid\":\"a1\"}");
+            await().atMost(WAIT).until(() -> alice.texts("lobby").size() == 1);
+
+            User bob = join(client, viaProxy, "bob", "lobby");
+            assertThat(bob.of("joined").get(0).path("history").get(0).path("text").asText()).isEqualTo("first");
+            await().atMost(WAIT).until(() -> alice.sees("bob", true));
+
+            proxy.freeze();
+            long frozenAt = System.nanoTime();
+            await().atMost(WAIT).until(() -> alice.sees("bob", false));
+            long offlineAfterMs = (System.nanoTime() - frozenAt) / 1_000_000;
+            assertThat(offlineAfterMs).as("bob offline within the heartbeat bound").isLessThan(2000);
+            alice.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"while you were away\"}");
+            bob.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"typed while cut\"}");
+            proxy.killAll();
+            proxy.unfreeze();
+            await().atMost(WAIT).until(() -> alice.sees("bob", true));
+            await().atMost(WAIT).until(() -> bob.texts("lobby").size() == 2 && alice.texts("lobby").size() == 3);
+            assertThat(alice.texts("lobby")).containsExactly("alice:first", "alice:while you were away", "bob:typed while cut");
+            assertThat(bob.texts("lobby")).containsExactly("alice:while you were away", "bob:typed while cut");
+        }
+    }
+
+    @Test
+    void badInput_getsAnErrorThatSaysWhy_andTextIsKeptVerbatim() throws Exception {
+        ChatService chat = new ChatService(RoomAuthorizer.OPEN, 50);
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0)
+                        .endpoint(Endpoint.resumable("/chat", new EchoListener(), chat)).build());
+                TetherClient client = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
+            URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+            User u = new User();
+            u.socket = client.open(uri, u);
+            u.send("{\"t\":\"join\",\"room\":\"lobby\"}");
+            u.send("{\"t\":\"hello\",\"nick\":\"<b>x</b>\"}");
+            u.send("not json");
+            u.send("{\"t\":\"hello\",\"nick\":\"eve\"}");
+            u.send("{\"t\":\"join\",\"room\":\"Lobby!\"}");
+            u.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"hi\"}");
+            u.send("{\"t\":\"join\",\"room\":\"lobby\"}");
+            u.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"" + "x".repeat(2001) + "\",\"cid\":\"big\"}");
+            u.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"<img src=x onerror=alert(1)>\"}");
+            await().atMost(WAIT).until(() -> u.of("msg").size() == 1 && u.of("error").size() == 6);
+            assertThat(u.of("error")).extracting(e -> e.path("error").asText()).containsExactly(
+                    "say hello with a nickname first", "a nickname is 1 to 24 letters, digits, '_', '.' or '-'",
+                    "not JSON",
+                    "a room name is 1 to 32 lower-case letters, digits, '_' or '-', starting with a letter or digit",
+                    "join lobby before talking in it", "a message is at most 2000 characters");
+            assertThat(u.of("msg").get(0).path("text").asText()).isEqualTo("<img src=x onerror=alert(1)>");
+        }
+    }
+}
