@@ -59,6 +59,13 @@ public interface WebSocketConnection {
      */
     CompletionStage<Void> closeFuture();
 
+    /**
+     * The peer announced that it may fall silent for a while (a browser tab in the background,
+     * whose timers are throttled): until called again with {@link java.time.Duration#ZERO}, the
+     * heartbeat declares it dead only after its usual bound plus {@code grace}. Any thread.
+     */
+    void setLivenessGrace(java.time.Duration grace);
+
     /** Round-trip time measured by the heartbeat's ping/pong, once at least one pong came back. */
     Optional<RoundTripTime> roundTripTime();
 }

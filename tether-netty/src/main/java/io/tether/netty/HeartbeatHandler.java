@@ -154,6 +154,19 @@ public final class HeartbeatHandler extends ChannelDuplexHandler implements Runn
         }
     }
 
+    /** Extends the liveness deadline by {@code graceNanos} (0 ends it); any thread. */
+    public void setGraceNanos(long graceNanos) {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            return;
+        }
+        c.executor().execute(() -> {
+            if (tracker != null) {
+                tracker.setGraceNanos(graceNanos);
+            }
+        });
+    }
+
     /** Measured round-trip time; any thread. */
     public Optional<RoundTripTime> roundTripTime() {
         LivenessTracker t = published;

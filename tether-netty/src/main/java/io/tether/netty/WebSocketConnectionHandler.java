@@ -332,6 +332,14 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     }
 
     @Override
+    public void setLivenessGrace(java.time.Duration grace) {
+        HeartbeatHandler h = heartbeat;
+        if (h != null) {
+            h.setGraceNanos(Math.max(0, grace.toNanos()));
+        }
+    }
+
+    @Override
     public Optional<RoundTripTime> roundTripTime() {
         HeartbeatHandler h = heartbeat;
         return h == null ? Optional.empty() : h.roundTripTime();

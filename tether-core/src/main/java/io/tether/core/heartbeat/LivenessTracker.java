@@ -50,6 +50,7 @@ public final class LivenessTracker {
     private long nextCheckAt;
     private long pingsSent;
     private long pongsReceived;
+    private long graceNanos;
 
     /**
      * @param config heartbeat settings; must be enabled
@@ -115,6 +116,17 @@ public final class LivenessTracker {
         return verdict;
     }
 
+    /**
+     * Extra silence tolerated on top of the bound, while the peer said it may be slow (0 to end).
+     * Pings still go out as usual; only the verdict waits longer.
+     */
+    public void setGraceNanos(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("grace must not be negative: " + nanos);
+        }
+        graceNanos = nanos;
+    }
+
     /** When {@link #poll} should run next (nanoseconds on the caller's ticker). */
     public long nextCheckAt() {
         return nextCheckAt;
@@ -141,7 +153,8 @@ public final class LivenessTracker {
     /** The cause to report after {@link Verdict#PEER_DEAD} at {@code nowNanos}. */
     public HeartbeatTimeoutException timeoutException(long nowNanos) {
         long limit = deadline() - lastInbound;
-        String rule = phi != null && pingOutstanding && limit < boundNanos
+        String rule = graceNanos > 0 ? "bound + " + graceNanos / 1_000_000 + " ms grace for a peer in the background"
+                : phi != null && pingOutstanding && limit < boundNanos
                 ? "phi accrual reached " + config.phiAccrual().threshold() + " after the ping"
                 : "ping interval " + config.pingInterval().toMillis() + " ms + timeout "
                         + config.pingTimeout().toMillis() + " ms";
@@ -150,8 +163,8 @@ public final class LivenessTracker {
     }
 
     private long deadline() {
-        long fixed = lastInbound + boundNanos;
-        if (phi != null && pingOutstanding) {
+        long fixed = lastInbound + boundNanos + graceNanos;
+        if (phi != null && pingOutstanding && graceNanos == 0) {
             return Math.min(fixed, pingStamp + phi.suspicionDelayNanos(timeoutNanos));
         }
         return fixed;

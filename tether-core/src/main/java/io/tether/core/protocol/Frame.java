@@ -51,6 +51,14 @@ public sealed interface Frame {
     record Pong(long stamp) implements Frame {
     }
 
+    /**
+     * Client → server: the client's page went to the background ({@code hidden}) or came back. A
+     * hidden browser tab's timers are throttled, so its pings may be late: the server stretches the
+     * connection's liveness deadline while it is hidden.
+     */
+    record Background(boolean hidden) implements Frame {
+    }
+
     /** Server → client: this connection is about to close; come back after the hint. */
     record GoAway(long retryAfterMillis, String reason) implements Frame {
         public GoAway {

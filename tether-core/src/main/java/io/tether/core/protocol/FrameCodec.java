@@ -18,6 +18,7 @@ public final class FrameCodec {
     public static final byte WELCOME = 0x11;
     public static final byte PING = 0x20;
     public static final byte PONG = 0x21;
+    public static final byte BACKGROUND = 0x22;
     public static final byte GOAWAY = 0x30;
     /** DATA flag: the payload is binary (else UTF-8 text). */
     public static final int FLAG_BINARY = 0x01;
@@ -55,6 +56,8 @@ public final class FrameCodec {
             out = ByteBuffer.allocate(9).put(PING).putLong(p.stamp());
         } else if (frame instanceof Frame.Pong p) {
             out = ByteBuffer.allocate(9).put(PONG).putLong(p.stamp());
+        } else if (frame instanceof Frame.Background bg) {
+            out = ByteBuffer.allocate(2).put(BACKGROUND).put((byte) (bg.hidden() ? 1 : 0));
         } else {
             Frame.GoAway g = (Frame.GoAway) frame;
             byte[] reason = bytes(g.reason(), "reason");
@@ -85,6 +88,7 @@ public final class FrameCodec {
                 case WELCOME -> decodeWelcome(b);
                 case PING -> new Frame.Ping(b.getLong());
                 case PONG -> new Frame.Pong(b.getLong());
+                case BACKGROUND -> new Frame.Background(flag(b.get(), "BACKGROUND state"));
                 case GOAWAY -> new Frame.GoAway(nonNegative(b.getLong(), "retry-after"), string(b));
                 default -> throw violation(String.format("unknown frame type 0x%02x", type));
             };
@@ -124,6 +128,13 @@ public final class FrameCodec {
         return new Frame.Welcome((flags & FLAG_RESUMED) != 0, lastReceived, id, token, ttl);
     }
 
+    private static boolean flag(byte value, String field) {
+        if (value != 0 && value != 1) {
+            throw violation(field + " must be 0 or 1, was " + value);
+        }
+        return value == 1;
+    }
+
     private static long nonNegative(long value, String field) {
         if (value < 0) {
             throw violation(field + " must not be negative, was " + value);
@@ -154,6 +165,7 @@ public final class FrameCodec {
             case WELCOME -> "WELCOME";
             case PING -> "PING";
             case PONG -> "PONG";
+            case BACKGROUND -> "BACKGROUND";
             case GOAWAY -> "GOAWAY";
             default -> String.format("0x%02x", type);
         };

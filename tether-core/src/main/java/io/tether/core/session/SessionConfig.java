@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param waitTimeout with {@link WhenFull#WAIT}: how long a send waits for room before failing
  * @param ackEvery send an ACK at the latest after this many unacknowledged messages
  * @param ackDelay ... or this long after the first unacknowledged one, whichever comes first
+ * @param backgroundGrace extra silence tolerated from a client that announced it went to the
+ *     background (BACKGROUND frame), on top of the heartbeat bound
  */
 public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxBytes, WhenFull whenFull,
-        Duration waitTimeout, int ackEvery, Duration ackDelay) {
+        Duration waitTimeout, int ackEvery, Duration ackDelay, Duration backgroundGrace) {
 
     /** Backpressure policy of a full replay buffer. */
     public enum WhenFull {
@@ -29,7 +31,7 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
 
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
     public static final SessionConfig DEFAULT = new SessionConfig(DEFAULT_TTL, 10_000, 16L << 20, WhenFull.FAIL,
-            Duration.ofSeconds(5), 32, Duration.ofMillis(20));
+            Duration.ofSeconds(5), 32, Duration.ofMillis(20), Duration.ofMinutes(2));
 
     public SessionConfig {
         requirePositive(ttl, "session ttl");
@@ -48,6 +50,10 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
             throw new IllegalArgumentException("ackEvery must be at least 1, was " + ackEvery);
         }
         requirePositive(ackDelay, "ackDelay");
+        Objects.requireNonNull(backgroundGrace, "backgroundGrace");
+        if (backgroundGrace.isNegative()) {
+            throw new IllegalArgumentException("backgroundGrace must not be negative, was " + backgroundGrace);
+        }
     }
 
     public static Builder builder() {
@@ -67,6 +73,7 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
         private Duration waitTimeout;
         private int ackEvery;
         private Duration ackDelay;
+        private Duration backgroundGrace;
 
         private Builder(SessionConfig from) {
             ttl = from.ttl;
@@ -76,6 +83,7 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
             waitTimeout = from.waitTimeout;
             ackEvery = from.ackEvery;
             ackDelay = from.ackDelay;
+            backgroundGrace = from.backgroundGrace;
         }
 
         public Builder ttl(Duration value) {
@@ -113,8 +121,14 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
             return this;
         }
 
+        public Builder backgroundGrace(Duration value) {
+            backgroundGrace = value;
+            return this;
+        }
+
         public SessionConfig build() {
-            return new SessionConfig(ttl, replayMaxMessages, replayMaxBytes, whenFull, waitTimeout, ackEvery, ackDelay);
+            return new SessionConfig(ttl, replayMaxMessages, replayMaxBytes, whenFull, waitTimeout, ackEvery, ackDelay,
+                    backgroundGrace);
         }
     }
 }

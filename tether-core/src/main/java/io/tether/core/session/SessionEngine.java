@@ -189,6 +189,8 @@ public final class SessionEngine {
             acknowledged(a.ack());
         } else if (frame instanceof Frame.Ping p) {
             connection.sendBinary(FrameCodec.encode(new Frame.Pong(p.stamp())).array());
+        } else if (frame instanceof Frame.Background bg) {
+            connection.setLivenessGrace(bg.hidden() ? config.backgroundGrace() : java.time.Duration.ZERO);
         } else if (frame instanceof Frame.Hello || frame instanceof Frame.Welcome) {
             throw violation("unexpected " + frame.getClass().getSimpleName().toUpperCase() + " after the handshake");
         }

@@ -49,6 +49,17 @@ class LivenessTrackerTest {
     }
 
     @Test
+    void grace_postponesTheVerdict_notThePings() {
+        LivenessTracker tracker = new LivenessTracker(NO_JITTER, new Random(1), T0);
+        tracker.setGraceNanos(1000 * MS);
+        assertThat(tracker.poll(T0 + 200 * MS)).isEqualTo(SEND_PING);
+        assertThat(tracker.poll(T0 + 600 * MS)).isEqualTo(WAIT);
+        assertThat(tracker.poll(T0 + 1599 * MS)).isEqualTo(WAIT);
+        assertThat(tracker.poll(T0 + 1600 * MS)).isEqualTo(PEER_DEAD);
+        assertThat(tracker.timeoutException(T0 + 1600 * MS).getMessage()).contains("grace");
+    }
+
+    @Test
     void onlyOnePingPerSilence() {
         LivenessTracker tracker = new LivenessTracker(NO_JITTER, new Random(1), T0);
         assertThat(tracker.poll(T0 + 200 * MS)).isEqualTo(SEND_PING);

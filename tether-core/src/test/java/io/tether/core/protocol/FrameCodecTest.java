@@ -23,7 +23,9 @@ class FrameCodecTest {
                 new Frame.Ack(99),
                 new Frame.Ping(123456789L),
                 new Frame.Pong(-5),
-                new Frame.GoAway(1500, "server restarting"));
+                new Frame.GoAway(1500, "server restarting"),
+                new Frame.Background(true),
+                new Frame.Background(false));
     }
 
     @ParameterizedTest

@@ -63,6 +63,13 @@ final class CapturingConnection implements WebSocketConnection {
         return new CompletableFuture<>();
     }
 
+    java.time.Duration grace = java.time.Duration.ZERO;
+
+    @Override
+    public void setLivenessGrace(java.time.Duration grace) {
+        this.grace = grace;
+    }
+
     @Override
     public Optional<RoundTripTime> roundTripTime() {
         return Optional.empty();

@@ -182,6 +182,17 @@ class SessionEngineTest {
     }
 
     @Test
+    void backgroundFrame_stretchesTheConnectionsLivenessDeadline() {
+        SessionEngine engine = engine(SessionConfig.builder().backgroundGrace(Duration.ofMinutes(3)).build());
+        CapturingConnection c = new CapturingConnection();
+        engine.attach(c, 0);
+        engine.onFrame(c, FrameCodec.encode(new Frame.Background(true)).array());
+        assertThat(c.grace).isEqualTo(Duration.ofMinutes(3));
+        engine.onFrame(c, FrameCodec.encode(new Frame.Background(false)).array());
+        assertThat(c.grace).isZero();
+    }
+
+    @Test
     void ping_isAnsweredWithPong() {
         SessionEngine engine = engine(SessionConfig.DEFAULT);
         CapturingConnection c = new CapturingConnection();
