@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs the Debian packages it needs first when they are missing
-# (as root; otherwise it says what to install). Extra arguments go to Maven.
+# Runs the whole test suite: Maven (Java unit, integration, interop, storm, chaos and browser
+# tests), then the Node tests of tether.js. Installs the Debian packages it needs first when they
+# are missing (as root; otherwise it says what to install). Extra arguments go to Maven.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 missing=()
@@ -19,4 +20,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 cd "$here"
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+# tether.js (the browser client) with Node's test runner, against the jar that verify just built.
+(cd tether-app/src/test/js && npm ci --no-audit --no-fund --loglevel=error && node --test)

@@ -1,0 +1,202 @@
+// The chat page: a thin view over tether.js. Every piece of user text is inserted with
+// textContent, never as HTML, so "<img src=x onerror=alert(1)>" shows as those characters.
+import { TetherSocket } from './tether.js';
+
+const params = new URLSearchParams(location.search);
+const wsUrl = params.get('ws') ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`;
+const pingMs = Number(params.get('ping') ?? 5000);
+const $ = (id) => document.getElementById(id);
+
+const state = { nick: '', current: '', rooms: new Map(), pending: new Map(), cid: 0 };
+let socket = null;
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+function showError(text) {
+  $('error').textContent = text;
+}
+
+// ---- connection indicator ---------------------------------------------------------------------
+
+let lastDisconnect = null;
+function renderStatus() {
+  const s = $('status');
+  let label;
+  let st = socket ? socket.state : 'connecting';
+  if (st === 'open') {
+    label = socket.rtt ? `connected · RTT ${Math.round(socket.rtt.smoothed)} ms` : 'connected';
+  } else if (st === 'reconnecting') {
+    const wait = Math.max(0, (socket.nextRetryAt - Date.now()) / 1000);
+    label = `reconnecting (attempt ${socket.attempt}, next try in ${wait.toFixed(1)} s)`;
+    if (!navigator.onLine) { st = 'offline'; label = 'offline — waiting for the network'; }
+  } else if (st === 'closed') {
+    label = 'offline';
+  } else {
+    label = 'connecting…';
+  }
+  s.dataset.state = st;
+  s.textContent = label;
+  s.title = lastDisconnect ? `last disconnect: ${lastDisconnect}` : '';
+}
+setInterval(renderStatus, 200);
+
+// ---- rooms and messages -----------------------------------------------------------------------
+
+function room(name) {
+  if (!state.rooms.has(name)) state.rooms.set(name, { messages: [], members: [] });
+  return state.rooms.get(name);
+}
+
+function renderRooms() {
+  const list = $('rooms');
+  list.replaceChildren();
+  for (const name of state.rooms.keys()) {
+    const li = el('li', undefined, name === state.current ? 'current' : '');
+    const open = el('button', `#${name}`);
+    open.type = 'button';
+    open.dataset.room = name;
+    open.addEventListener('click', () => { state.current = name; renderAll(); });
+    const leave = el('button', 'leave');
+    leave.type = 'button';
+    leave.className = 'leave';
+    leave.addEventListener('click', () => send({ t: 'leave', room: name }));
+    li.append(open, leave);
+    list.append(li);
+  }
+}
+
+function renderMessages() {
+  const list = $('messages');
+  list.replaceChildren();
+  $('room-title').textContent = state.current ? `#${state.current}` : 'no room';
+  if (!state.current) return;
+  for (const m of room(state.current).messages) {
+    const li = el('li');
+    li.dataset.id = m.id;
+    li.append(el('span', m.from, 'from'), el('span', m.text, 'text'));
+    list.append(li);
+  }
+  list.scrollTop = list.scrollHeight;
+}
+
+function renderMembers() {
+  const list = $('members');
+  list.replaceChildren();
+  if (!state.current) return;
+  for (const m of room(state.current).members) {
+    const li = el('li', m.nick, m.online ? 'online' : 'offline');
+    li.dataset.nick = m.nick;
+    li.dataset.online = String(m.online);
+    list.append(li);
+  }
+}
+
+function renderPending() {
+  const list = $('pending');
+  list.replaceChildren();
+  for (const [cid, p] of state.pending) {
+    const li = el('li', `${p.text} — ${p.state === 'pending' ? 'pending' : p.state}`);
+    li.dataset.cid = cid;
+    li.dataset.state = p.state;
+    list.append(li);
+  }
+}
+
+function renderAll() {
+  renderRooms();
+  renderMessages();
+  renderMembers();
+  renderPending();
+}
+
+function onServerMessage(m) {
+  switch (m.t) {
+    case 'welcome':
+      $('login').hidden = true;
+      $('chat').hidden = false;
+      break;
+    case 'joined': {
+      const r = room(m.room);
+      r.messages = m.history;
+      r.members = m.members;
+      state.current = m.room;
+      break;
+    }
+    case 'left':
+      state.rooms.delete(m.room);
+      if (state.current === m.room) state.current = state.rooms.keys().next().value ?? '';
+      break;
+    case 'presence':
+      room(m.room).members = m.members;
+      break;
+    case 'msg':
+      room(m.room).messages.push(m);
+      if (m.cid) state.pending.delete(m.cid);
+      break;
+    case 'error':
+      showError(m.error);
+      if (m.cid) state.pending.delete(m.cid);
+      break;
+    default:
+      break;
+  }
+  renderAll();
+}
+
+function send(message) {
+  return socket.send(JSON.stringify(message));
+}
+
+function say(text) {
+  if (!state.current) { showError('join a room first'); return; }
+  const cid = `${state.nick}-${Date.now()}-${state.cid++}`;
+  state.pending.set(cid, { text, state: 'pending' });
+  renderPending();
+  send({ t: 'say', room: state.current, text, cid }).then(
+    () => { const p = state.pending.get(cid); if (p) { p.state = 'delivered'; renderPending(); } },
+    () => { const p = state.pending.get(cid); if (p) { p.state = 'failed'; renderPending(); } });
+}
+
+// ---- wiring -----------------------------------------------------------------------------------
+
+function connect() {
+  socket = new TetherSocket(wsUrl, { pingInterval: pingMs, pingTimeout: pingMs });
+  socket.addEventListener('message', (e) => onServerMessage(JSON.parse(e.detail.text)));
+  socket.addEventListener('disconnected', (e) => { lastDisconnect = `${e.detail.code} ${e.detail.reason}`; renderStatus(); });
+  socket.addEventListener('state', renderStatus);
+  socket.addEventListener('rtt', renderStatus);
+  socket.addEventListener('reset', (e) => {
+    // A new session knows nothing of us: say who we are and rejoin our rooms.
+    showError(`the server lost our session; ${e.detail.undelivered.length} message(s) were not delivered`);
+    send({ t: 'hello', nick: state.nick });
+    for (const name of state.rooms.keys()) send({ t: 'join', room: name });
+  });
+}
+
+$('login-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  state.nick = $('nick').value.trim();
+  showError('');
+  send({ t: 'hello', nick: state.nick });
+});
+
+$('join-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  send({ t: 'join', room: $('room-name').value.trim() });
+});
+
+$('say-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = $('text').value;
+  if (!text.trim()) return;
+  $('text').value = '';
+  say(text);
+});
+
+connect();
+renderStatus();

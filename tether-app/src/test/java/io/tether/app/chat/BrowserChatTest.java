@@ -1,0 +1,155 @@
+package io.tether.app.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tether.client.ClientConfig;
+import io.tether.client.SocketListener;
+import io.tether.client.TetherClient;
+import io.tether.client.TetherSocket;
+import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.server.EchoListener;
+import io.tether.server.Endpoint;
+import io.tether.server.ServerConfig;
+import io.tether.server.TetherServer;
+import io.tether.server.rooms.RoomAuthorizer;
+import io.tether.testkit.FaultProxy;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Two users in real headless Chromium (Debian's chromium and chromium-driver), one of them behind
+ * the fault proxy, plus a Java client in the same room. The cut user's network freezes, then dies;
+ * it keeps typing; after recovery both users see every message exactly once and in order, and
+ * presence followed the heartbeat. Screenshots go to target/screenshots.
+ */
+@Tag("browser")
+class BrowserChatTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Path SHOTS = Path.of("target", "screenshots");
+
+    private static WebDriver browser(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1100,800", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static void enter(WebDriver d, String url, String nick) {
+        d.get(url);
+        d.findElement(By.id("nick")).sendKeys(nick);
+        d.findElement(By.cssSelector("#login-form button")).click();
+        await().atMost(WAIT).until(() -> d.findElement(By.id("chat")).isDisplayed());
+        d.findElement(By.cssSelector("#join-form button")).click();
+        await().atMost(WAIT).until(() -> d.findElement(By.id("room-title")).getText().equals("#lobby"));
+    }
+
+    private static void say(WebDriver d, String text) {
+        WebElement input = d.findElement(By.id("text"));
+        input.sendKeys(text);
+        d.findElement(By.cssSelector("#say-form button")).click();
+    }
+
+    private static List<String> messages(WebDriver d) {
+        return d.findElements(By.cssSelector("#messages li")).stream()
+                .map(li -> li.findElement(By.className("from")).getText() + ": " + li.findElement(By.className("text")).getText())
+                .toList();
+    }
+
+    private static String presenceOf(WebDriver d, String nick) {
+        return d.findElements(By.cssSelector("#members li")).stream()
+                .filter(li -> nick.equals(li.getAttribute("data-nick")))
+                .map(li -> li.getAttribute("data-online")).findFirst().orElse("absent");
+    }
+
+    private static void shot(WebDriver d, String name) throws Exception {
+        Files.createDirectories(SHOTS);
+        File f = ((ChromeDriver) d).getScreenshotAs(OutputType.FILE);
+        Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void twoBrowsersAndAJavaClient_survive_aFrozenThenDeadNetwork() throws Exception {
+        HeartbeatConfig heartbeat = HeartbeatConfig.builder().pingInterval(Duration.ofMillis(300))
+                .pingTimeout(Duration.ofMillis(600)).build();
+        Path profiles = Files.createTempDirectory("tether-chromium");
+        WebDriver alice = null;
+        WebDriver bob = null;
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(heartbeat)
+                        .staticRoot("web")
+                        .endpoint(Endpoint.resumable("/chat", new EchoListener(), new ChatService(RoomAuthorizer.OPEN, 50)))
+                        .build());
+                FaultProxy proxy = FaultProxy.start(server.port());
+                TetherClient javaClient = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
+            alice = browser(profiles.resolve("alice"));
+            bob = browser(profiles.resolve("bob"));
+            enter(alice, "http://127.0.0.1:" + server.port() + "/?ping=300", "alice");
+            enter(bob, "http://127.0.0.1:" + proxy.port() + "/?ping=300", "bob");
+            WebDriver a = alice;
+            WebDriver b = bob;
+
+            say(a, "hello from alice");
+            say(a, "<img src=x onerror=alert(1)>");
+            TetherSocket javaUser = javaClient.open(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/chat"),
+                    new SocketListener() { });
+            javaUser.sendText("{\"t\":\"hello\",\"nick\":\"javabot\"}");
+            javaUser.sendText("{\"t\":\"join\",\"room\":\"lobby\"}");
+            javaUser.sendText("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"hi from java\"}");
+            await().atMost(WAIT).until(() -> messages(b).size() == 3);
+            assertThat(b.findElements(By.cssSelector("#messages img"))).as("markup is shown as text").isEmpty();
+            assertThat(messages(b).get(1)).isEqualTo("alice: <img src=x onerror=alert(1)>");
+            await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")));
+
+            proxy.freeze();
+            long frozenAt = System.nanoTime();
+            await().atMost(WAIT).until(() -> b.findElement(By.id("status")).getAttribute("data-state").equals("reconnecting"));
+            await().atMost(WAIT).until(() -> "false".equals(presenceOf(a, "bob")));
+            long offlineMs = (System.nanoTime() - frozenAt) / 1_000_000;
+            say(b, "typed while cut 1");
+            say(b, "typed while cut 2");
+            await().atMost(WAIT).until(() -> b.findElements(By.cssSelector("#pending li")).size() == 2);
+            shot(a, "alice-sees-bob-offline");
+            shot(b, "bob-reconnecting-with-pending");
+
+            proxy.killAll();
+            proxy.unfreeze();
+            await().atMost(WAIT).until(() -> messages(a).size() == 5 && messages(b).size() == 5);
+            await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")));
+            await().atMost(WAIT).until(() -> b.findElement(By.id("status")).getAttribute("data-state").equals("open"));
+            List<String> expected = List.of("alice: hello from alice", "alice: <img src=x onerror=alert(1)>",
+                    "javabot: hi from java", "bob: typed while cut 1", "bob: typed while cut 2");
+            assertThat(messages(a)).containsExactlyElementsOf(expected);
+            assertThat(messages(b)).containsExactlyElementsOf(expected);
+            assertThat(b.findElements(By.cssSelector("#pending li"))).isEmpty();
+            shot(a, "alice-after-recovery");
+            shot(b, "bob-after-recovery");
+            System.out.printf("browser chat: bob shown offline to alice %d ms after the freeze (server bound %d ms)%n",
+                    offlineMs, heartbeat.detectionBound().toMillis());
+            assertThat(offlineMs).isLessThan(heartbeat.detectionBound().toMillis() * 3);
+        } finally {
+            if (alice != null) {
+                alice.quit();
+            }
+            if (bob != null) {
+                bob.quit();
+            }
+        }
+    }
+}
