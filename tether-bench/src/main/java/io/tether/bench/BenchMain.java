@@ -1,0 +1,127 @@
+package io.tether.bench;
+
+import io.tether.bench.load.LoadGenerator;
+import io.tether.bench.servers.JavaWebSocketEchoServer;
+import io.tether.bench.servers.JettyEchoServer;
+import io.tether.bench.servers.NettyEchoServer;
+import io.tether.bench.servers.TetherEchoServer;
+import io.tether.core.Durations;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code java -jar tether-bench.jar server|load|idle|jmh ...}; tether-bench/run.sh drives it. */
+@Command(name = "tether-bench", mixinStandardHelpOptions = true,
+        subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class})
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Command(name = "server", description = "Run an echo server at /echo until killed: tether, netty, java-websocket, jetty.")
+    static final class Server implements Callable<Integer> {
+        @Parameters(index = "0")
+        String kind;
+
+        @Option(names = "--port", required = true)
+        int port;
+
+        @Option(names = "--heartbeat", description = "Tether's ping interval (e.g. 10s); default 20s.")
+        String heartbeat;
+
+        @Override
+        public Integer call() throws Exception {
+            Duration hb = heartbeat == null ? null : Durations.parse(heartbeat);
+            AutoCloseable server = switch (kind) {
+                case "tether" -> TetherEchoServer.start(port, hb);
+                case "netty" -> NettyEchoServer.start(port);
+                case "java-websocket" -> JavaWebSocketEchoServer.start(port);
+                case "jetty" -> JettyEchoServer.start(port);
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown server " + kind);
+            };
+            System.out.println("ready " + kind + " " + port);
+            System.out.flush();
+            new CountDownLatch(1).await();
+            server.close();
+            return 0;
+        }
+    }
+
+    @Command(name = "load", description = "Measure one scenario against a running echo server.")
+    static final class Load implements Callable<Integer> {
+        @Option(names = "--url", required = true)
+        URI url;
+
+        @Option(names = "--v1", description = "Speak tether.v1.")
+        boolean v1;
+
+        @Option(names = "--scenario", required = true, description = "latency, throughput, large, handshakes")
+        String scenario;
+
+        @Option(names = "--warmup", defaultValue = "5")
+        int warmup;
+
+        @Option(names = "--seconds", defaultValue = "10")
+        int seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LoadGenerator load = new LoadGenerator(url, v1)) {
+                String result = switch (scenario) {
+                    case "latency" -> load.run("latency", 1, 1, 32, false, warmup, seconds);
+                    case "throughput" -> load.run("throughput", 100, 16, 32, false, warmup, seconds);
+                    case "large" -> load.run("large", 10, 4, 65536, true, warmup, seconds);
+                    case "handshakes" -> load.handshakes(16, warmup, seconds);
+                    default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                };
+                System.out.println("result " + result);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "idle", description = "Open N idle connections and hold them until stdin closes.")
+    static final class Idle implements Callable<Integer> {
+        @Option(names = "--url", required = true)
+        URI url;
+
+        @Option(names = "--v1")
+        boolean v1;
+
+        @Option(names = "--connections", required = true)
+        int connections;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LoadGenerator load = new LoadGenerator(url, v1)) {
+                int opened = load.openIdle(connections);
+                System.out.println("opened " + opened);
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // hold the connections until the runner closes our stdin
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "jmh", description = "Run the JMH micro-benchmarks (arguments go to JMH).")
+    static final class Jmh implements Callable<Integer> {
+        @Parameters(arity = "0..*")
+        String[] args = new String[0];
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(args);
+            return 0;
+        }
+    }
+}
