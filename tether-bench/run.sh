@@ -42,7 +42,7 @@ trap stop_server EXIT
 
 log "# tether-bench $(date -u +%FT%TZ) on $(nproc) cores, $(java -version 2>&1 | head -1); server on core 0, load on core 1"
 log "# warmup ${WARMUP}s, measure ${SECS}s; JVM flags for Java servers: ${JVM[*]}"
-for server in tether tether-v1 netty java-websocket jetty node-ws; do
+for server in tether tether-v1 netty netty-flush java-websocket jetty node-ws; do
   kind=$server; v1=()
   if [ "$server" = tether-v1 ]; then kind=tether; v1=(--v1); fi
   for scenario in latency throughput large handshakes; do

@@ -26,7 +26,7 @@ public final class BenchMain {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 
-    @Command(name = "server", description = "Run an echo server at /echo until killed: tether, netty, java-websocket, jetty.")
+    @Command(name = "server", description = "Run an echo server at /echo until killed: tether, netty, netty-flush, java-websocket, jetty.")
     static final class Server implements Callable<Integer> {
         @Parameters(index = "0")
         String kind;
@@ -42,7 +42,8 @@ public final class BenchMain {
             Duration hb = heartbeat == null ? null : Durations.parse(heartbeat);
             AutoCloseable server = switch (kind) {
                 case "tether" -> TetherEchoServer.start(port, hb);
-                case "netty" -> NettyEchoServer.start(port);
+                case "netty" -> NettyEchoServer.start(port, false);
+                case "netty-flush" -> NettyEchoServer.start(port, true);
                 case "java-websocket" -> JavaWebSocketEchoServer.start(port);
                 case "jetty" -> JettyEchoServer.start(port);
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown server " + kind);

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -21,7 +22,11 @@ public final class NettyEchoServer {
     private NettyEchoServer() {
     }
 
-    public static AutoCloseable start(int port) {
+    /**
+     * @param consolidateFlushes also install Netty's FlushConsolidationHandler, as Tether does: the
+     *     fair comparison for Tether's per-message cost, next to the plain echo
+     */
+    public static AutoCloseable start(int port, boolean consolidateFlushes) {
         Transports transport = Transports.best();
         EventLoopGroup group = transport.newGroup(1, "netty-echo");
         Channel channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
@@ -30,6 +35,9 @@ public final class NettyEchoServer {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (consolidateFlushes) {
+                            ch.pipeline().addLast(new FlushConsolidationHandler(256, false));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath("/echo").maxFramePayloadLength(1 << 20).build()),

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.tether.client.ClientConfig;
 import io.tether.core.ConnectFailedException;
@@ -92,6 +93,7 @@ public final class Connector {
                             ch.pipeline().addLast("tls", new SslHandler(engine(ch, host, port)));
                         }
                         ch.pipeline()
+                                .addLast("flush-consolidation", new FlushConsolidationHandler(256, false))
                                 .addLast("http", new HttpClientCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE))
                                 .addLast(ClientHandshakeHandler.NAME, new ClientHandshakeHandler(uri, handshaker,

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Ticker;
 import io.tether.core.reconnect.TokenBucket;
@@ -60,6 +61,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
             ch.pipeline().addLast("tls", new SslHandler(engine));
         }
         ch.pipeline()
+                // Writes made while reading a batch of frames (echoes, acks, room fan-out) go out
+                // in one syscall at the end of the batch instead of one each; no delay otherwise.
+                .addLast("flush-consolidation", new FlushConsolidationHandler(256, false))
                 .addLast("http", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST))
                 .addLast(ServerHandshakeHandler.NAME, new ServerHandshakeHandler(context));
