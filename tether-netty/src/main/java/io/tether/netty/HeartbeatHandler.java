@@ -33,6 +33,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler implements Runn
 
     private final HeartbeatConfig config;
     private final RandomGenerator random;
+    private final long tickNanos;
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable Ticker ticker;
     private @Nullable LivenessTracker tracker;
@@ -47,6 +48,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler implements Runn
     public HeartbeatHandler(HeartbeatConfig config, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
         this.random = Objects.requireNonNull(random, "random");
+        this.tickNanos = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(50), config.pingInterval().toNanos() / 20));
         if (!config.enabled()) {
             throw new IllegalArgumentException("heartbeats are disabled; do not add a HeartbeatHandler");
         }
@@ -131,7 +133,11 @@ public final class HeartbeatHandler extends ChannelDuplexHandler implements Runn
 
     private void schedule(long atNanos) {
         ChannelHandlerContext c = Objects.requireNonNull(ctx);
-        long delay = Math.max(0, atNanos - Objects.requireNonNull(ticker).nanoTime());
+        // Round the wake-up up to a coarse tick (1/20 of the interval, at most 50 ms), so the
+        // timers of many connections that fall in the same tick fire in one event-loop wake-up
+        // instead of one each. It can add up to one tick to the detection time.
+        long rounded = atNanos + tickNanos - 1 - Math.floorMod(atNanos + tickNanos - 1, tickNanos);
+        long delay = Math.max(0, rounded - Objects.requireNonNull(ticker).nanoTime());
         timer = c.executor().schedule(this, delay, TimeUnit.NANOSECONDS);
     }
 

@@ -299,6 +299,11 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         }
     }
 
+    /** Runs {@code action} once the connection is closed; cheaper than {@code closeFuture().whenComplete}. */
+    public void whenClosed(Runnable action) {
+        closed.whenComplete((v, e) -> action.run());
+    }
+
     @Override
     public CompletionStage<Void> closeFuture() {
         return closed.copy();

@@ -160,10 +160,11 @@ public final class SessionEngine {
     }
 
     private void write(WebSocketConnection connection, ReplayBuffer.Entry e) {
-        // Piggyback the cumulative ack: it saves a separate ACK frame on two-way traffic.
+        // Piggyback the cumulative ack: it saves a separate ACK frame on two-way traffic. A pending
+        // ack timer is left to fire and find nothing to do: cancelling and re-arming it for every
+        // message costs more than one idle wake-up per ackDelay.
         Frame.Data data = new Frame.Data(e.seq(), inbound.lastReceived(), e.binary(), ByteBuffer.wrap(e.payload()));
         inbound.acknowledged();
-        cancelAckTimer();
         connection.sendBinary(FrameCodec.encode(data).array());
     }
 

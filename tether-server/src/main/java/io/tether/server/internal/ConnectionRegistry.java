@@ -16,7 +16,7 @@ public final class ConnectionRegistry {
     void add(WebSocketConnectionHandler connection) {
         accepted.increment();
         open.add(connection);
-        connection.closeFuture().whenComplete((v, e) -> open.remove(connection));
+        connection.whenClosed(() -> open.remove(connection));
     }
 
     /** Undoes {@link #add} for a handshake that failed before the connection existed. */
