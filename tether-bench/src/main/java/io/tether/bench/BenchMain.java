@@ -116,7 +116,7 @@ public final class BenchMain {
 
     @Command(name = "jmh", description = "Run the JMH micro-benchmarks (arguments go to JMH).")
     static final class Jmh implements Callable<Integer> {
-        @Parameters(arity = "0..*")
+        @CommandLine.Unmatched
         String[] args = new String[0];
 
         @Override
