@@ -23,6 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -67,16 +68,28 @@ class BrowserChatTest {
         d.findElement(By.cssSelector("#say-form button")).click();
     }
 
+    // The page re-renders its lists on every event, so read them in one script call (atomic with
+    // respect to the page) instead of element by element, which races with the re-rendering.
+
+    @SuppressWarnings("unchecked")
     private static List<String> messages(WebDriver d) {
-        return d.findElements(By.cssSelector("#messages li")).stream()
-                .map(li -> li.findElement(By.className("from")).getText() + ": " + li.findElement(By.className("text")).getText())
-                .toList();
+        return (List<String>) ((JavascriptExecutor) d).executeScript("return [...document.querySelectorAll('#messages li')]"
+                + ".map(li => li.querySelector('.from').textContent + ': ' + li.querySelector('.text').textContent)");
     }
 
     private static String presenceOf(WebDriver d, String nick) {
-        return d.findElements(By.cssSelector("#members li")).stream()
-                .filter(li -> nick.equals(li.getAttribute("data-nick")))
-                .map(li -> li.getAttribute("data-online")).findFirst().orElse("absent");
+        Object online = ((JavascriptExecutor) d).executeScript("const li = [...document.querySelectorAll('#members li')]"
+                + ".find(li => li.dataset.nick === arguments[0]); return li ? li.dataset.online : 'absent';", nick);
+        return String.valueOf(online);
+    }
+
+    private static String status(WebDriver d) {
+        return String.valueOf(((JavascriptExecutor) d).executeScript("return document.getElementById('status').dataset.state"));
+    }
+
+    private static long count(WebDriver d, String selector) {
+        return ((Number) ((JavascriptExecutor) d).executeScript("return document.querySelectorAll(arguments[0]).length",
+                selector)).longValue();
     }
 
     private static void shot(WebDriver d, String name) throws Exception {
@@ -113,18 +126,18 @@ class BrowserChatTest {
             javaUser.sendText("{\"t\":\"join\",\"room\":\"lobby\"}");
             javaUser.sendText("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"hi from java\"}");
             await().atMost(WAIT).until(() -> messages(b).size() == 3);
-            assertThat(b.findElements(By.cssSelector("#messages img"))).as("markup is shown as text").isEmpty();
+            assertThat(count(b, "#messages img")).as("markup is shown as text").isZero();
             assertThat(messages(b).get(1)).isEqualTo("alice: <img src=x onerror=alert(1)>");
             await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")));
 
             proxy.freeze();
             long frozenAt = System.nanoTime();
-            await().atMost(WAIT).until(() -> b.findElement(By.id("status")).getAttribute("data-state").equals("reconnecting"));
+            await().atMost(WAIT).until(() -> status(b).equals("reconnecting"));
             await().atMost(WAIT).until(() -> "false".equals(presenceOf(a, "bob")));
             long offlineMs = (System.nanoTime() - frozenAt) / 1_000_000;
             say(b, "typed while cut 1");
             say(b, "typed while cut 2");
-            await().atMost(WAIT).until(() -> b.findElements(By.cssSelector("#pending li")).size() == 2);
+            await().atMost(WAIT).until(() -> count(b, "#pending li") == 2);
             shot(a, "alice-sees-bob-offline");
             shot(b, "bob-reconnecting-with-pending");
 
@@ -132,12 +145,12 @@ class BrowserChatTest {
             proxy.unfreeze();
             await().atMost(WAIT).until(() -> messages(a).size() == 5 && messages(b).size() == 5);
             await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")));
-            await().atMost(WAIT).until(() -> b.findElement(By.id("status")).getAttribute("data-state").equals("open"));
+            await().atMost(WAIT).until(() -> status(b).equals("open"));
             List<String> expected = List.of("alice: hello from alice", "alice: <img src=x onerror=alert(1)>",
                     "javabot: hi from java", "bob: typed while cut 1", "bob: typed while cut 2");
             assertThat(messages(a)).containsExactlyElementsOf(expected);
             assertThat(messages(b)).containsExactlyElementsOf(expected);
-            assertThat(b.findElements(By.cssSelector("#pending li"))).isEmpty();
+            assertThat(count(b, "#pending li")).isZero();
             shot(a, "alice-after-recovery");
             shot(b, "bob-after-recovery");
             System.out.printf("browser chat: bob shown offline to alice %d ms after the freeze (server bound %d ms)%n",
