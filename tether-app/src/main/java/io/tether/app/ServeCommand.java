@@ -3,6 +3,7 @@ package io.tether.app;
 import io.tether.app.chat.ChatService;
 import io.tether.server.AdmissionConfig;
 import io.tether.server.EchoListener;
+import io.tether.server.EchoSessions;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import io.tether.server.ServerStartException;

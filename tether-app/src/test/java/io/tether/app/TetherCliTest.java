@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.server.EchoListener;
+import io.tether.server.EchoSessions;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import io.tether.server.TetherServer;

@@ -48,13 +48,6 @@ final class ListenerInvoker {
     }
 
     private void guard(String callback, Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError vme) {
-                throw vme;
-            }
-            log.warn("{} listener {} threw; the connection goes on", connection.id(), callback, e);
-        }
+        CallbackGuard.run(log, connection.id(), callback, call);
     }
 }

@@ -4,8 +4,7 @@ import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.server.EchoListener;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
-import io.tether.server.Session;
-import io.tether.server.SessionListener;
+import io.tether.server.EchoSessions;
 import io.tether.server.TetherServer;
 import java.time.Duration;
 
@@ -20,17 +19,7 @@ public final class TetherEchoServer {
                 : HeartbeatConfig.builder().pingInterval(heartbeat).build();
         TetherServer server = TetherServer.start(ServerConfig.builder().host("127.0.0.1").port(port).heartbeat(hb)
                 .ioThreads(1).maxFrameSize(1 << 20).maxMessageSize(1 << 20)
-                .endpoint(Endpoint.resumable("/echo", new EchoListener(), new SessionListener() {
-                    @Override
-                    public void onText(Session session, String text) {
-                        session.sendText(text);
-                    }
-
-                    @Override
-                    public void onBinary(Session session, byte[] data) {
-                        session.sendBinary(data);
-                    }
-                })).build());
+                .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions())).build());
         return server::close;
     }
 }

@@ -3,6 +3,7 @@ package io.tether.client.internal;
 import io.tether.client.Disconnect;
 import io.tether.client.SocketListener;
 import io.tether.client.TetherSocket;
+import io.tether.netty.CallbackGuard;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,12 +61,6 @@ final class SocketCallbacks {
     }
 
     private void guard(String callback, Runnable call) {
-        try {
-            call.run();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            log.warn("{} listener {} threw; the socket goes on", socket.uri(), callback, e);
-        }
+        CallbackGuard.run(log, socket.uri(), callback, call);
     }
 }

@@ -9,6 +9,7 @@ import io.tether.core.session.Scheduler;
 import io.tether.core.session.SessionConfig;
 import io.tether.core.session.SessionEngine;
 import io.tether.core.session.SessionStats;
+import io.tether.netty.CallbackGuard;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
 import io.tether.server.SessionStore;
@@ -138,13 +139,7 @@ final class ServerSession implements Session, SessionStore.Stored {
     }
 
     private void guard(String callback, Runnable call) {
-        try {
-            call.run();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            log.warn("session {}: listener {} threw", id, callback, e);
-        }
+        CallbackGuard.run(log, this, callback, call);
     }
 
     @Override
