@@ -11,7 +11,8 @@ import websockets
 
 
 async def main(url):
-    async with websockets.connect(url, max_size=None, ping_interval=0.2, ping_timeout=5) as ws:
+    # No keepalive pings of its own: they would count as life and Tether would never need to ping.
+    async with websockets.connect(url, max_size=None, ping_interval=None) as ws:
         await ws.send("hello from python")
         assert await ws.recv() == "hello from python"
         print("text ok", flush=True)

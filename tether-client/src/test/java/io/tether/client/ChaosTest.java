@@ -139,8 +139,15 @@ class ChaosTest {
             int clientSent = clientSeq.get();
             int serverSent = serverSeq.get();
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> serverReceived.size() >= clientSent
-                    && clientReceived.size() >= serverSent);
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> serverReceived.size() >= clientSent
+                        && clientReceived.size() >= serverSent);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(String.format("not everything arrived: server got %d of %d, client got %d of %d;"
+                        + " socket %s, client session %s, server session %s (connected %s)", serverReceived.size(),
+                        clientSent, clientReceived.size(), serverSent, socket.state(), socket.sessionStats(),
+                        session.stats(), session.isConnected()), e);
+            }
             await().atMost(Duration.ofSeconds(60)).until(() -> clientSends.stream().allMatch(CompletableFuture::isDone)
                     && serverSends.stream().allMatch(CompletableFuture::isDone));
 

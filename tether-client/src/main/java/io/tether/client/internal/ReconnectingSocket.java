@@ -147,6 +147,10 @@ public final class ReconnectingSocket implements TetherSocket {
             }
             if (session != null && Frame.SUBPROTOCOL.equals(connection.subprotocol())) {
                 sayHello(connection);
+            } else if (sessionMode) {
+                // Our session needs tether.v1 and this server (or the node a balancer picked) does
+                // not speak it: treat it as a failed attempt rather than send into the void.
+                connection.close(CloseCodes.PROTOCOL_ERROR, "tether.v1 session, but the server did not select tether.v1");
             } else {
                 onConnected(connection);
             }

@@ -74,6 +74,21 @@ public final class SessionEngine {
     }
 
     /**
+     * Why a peer claiming to have received up to {@code peerLastReceived} cannot be attached (it
+     * claims more than was sent, or less than it already acknowledged), or null if it can. No side
+     * effects: check before answering the handshake.
+     */
+    public @Nullable String resumeProblem(long peerLastReceived) {
+        if (peerLastReceived > replay.lastSeq()) {
+            return "tether.v1: last received " + peerLastReceived + " beyond the last message sent (" + replay.lastSeq() + ")";
+        }
+        if (peerLastReceived < replay.acked()) {
+            return "tether.v1: last received " + peerLastReceived + " is behind what was acknowledged (" + replay.acked() + ")";
+        }
+        return null;
+    }
+
+    /**
      * Attaches {@code connection} after a completed HELLO/WELCOME exchange in which the peer said it
      * has everything up to {@code peerLastReceived}: frees what it has, replays the rest in order.
      *

@@ -71,6 +71,12 @@ final class ServerSession implements Session, SessionStore.Stored {
 
     /** Binds {@code connection}: WELCOME first, then the replay. Session thread. */
     void attach(WebSocketConnection connection, boolean resumed, long peerLastReceived, byte[] newToken) {
+        String problem = resumed ? engine.resumeProblem(peerLastReceived) : null;
+        if (problem != null) {
+            // Refused before anything changes: the session stays as it was, its time-to-live running.
+            connection.close(1002, problem.length() > 100 ? problem.substring(0, 100) : problem);
+            return;
+        }
         token = newToken;
         if (ttlTimer != null) {
             ttlTimer.cancel();
@@ -95,6 +101,11 @@ final class ServerSession implements Session, SessionStore.Stored {
             guard("onSessionResumed", () -> listener.onSessionResumed(this));
         } else {
             guard("onSessionCreated", () -> listener.onSessionCreated(this));
+        }
+        if (!connection.isOpen()) {
+            // It closed while the HELLO travelled to this session's loop, before the session knew
+            // it: its close went unnoticed, so notice it now (a second report is a no-op).
+            connectionEnded(connection, new io.tether.core.ConnectionClosedException(1006, "closed during the handshake"));
         }
     }
 
