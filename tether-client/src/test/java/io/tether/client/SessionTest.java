@@ -266,6 +266,48 @@ class SessionTest {
     }
 
     @Test
+    void lostWelcome_theOldTokenStillResumes_untilTheClientShowsItHasTheNewOne() throws Exception {
+        EchoSessions sessions = new EchoSessions();
+        try (TetherServer srv = TetherServer.start(server(0, sessions, SessionConfig.DEFAULT).build());
+                TetherClient raw = TetherClient.create(ClientConfig.builder().subprotocols(List.of(Frame.SUBPROTOCOL))
+                        .heartbeat(HeartbeatConfig.DISABLED).build())) {
+            URI uri = URI.create("ws://127.0.0.1:" + srv.port() + "/echo");
+            Frame.Welcome first = hello(raw, uri, "", "", false);
+            // Resume once; pretend its WELCOME (and the new token in it) was lost with the connection.
+            Frame.Welcome lost = hello(raw, uri, first.sessionId(), first.token(), false);
+            assertThat(lost.resumed()).isTrue();
+            assertThat(lost.token()).isNotEqualTo(first.token());
+            Frame.Welcome again = hello(raw, uri, first.sessionId(), first.token(), true);
+            assertThat(again.resumed()).as("the token the client still has is accepted").isTrue();
+            // This time the client spoke after the WELCOME: the older token is retired.
+            Frame.Welcome stale = hello(raw, uri, first.sessionId(), first.token(), false);
+            assertThat(stale.resumed()).isFalse();
+            assertThat(stale.sessionId()).isNotEqualTo(first.sessionId());
+        }
+    }
+
+    /** One connection: HELLO, read the WELCOME, optionally send a PING (proof it was read), close. */
+    private static Frame.Welcome hello(TetherClient raw, URI uri, String id, String token, boolean speakAfter)
+            throws Exception {
+        LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+        RecordingListener listener = new RecordingListener() {
+            @Override
+            public void onBinary(WebSocketConnection connection, byte[] data) {
+                frames.add(FrameCodec.decode(ByteBuffer.wrap(data)));
+            }
+        };
+        WebSocketConnection c = raw.connect(uri, listener).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        c.sendBinary(FrameCodec.encode(new Frame.Hello(1, 0, id, token)).array());
+        Frame.Welcome welcome = (Frame.Welcome) frames.poll(20, TimeUnit.SECONDS);
+        if (speakAfter) {
+            c.sendBinary(FrameCodec.encode(new Frame.Ping(1)).array());
+            assertThat(frames.poll(20, TimeUnit.SECONDS)).isInstanceOf(Frame.Pong.class);
+        }
+        c.close().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        return welcome;
+    }
+
+    @Test
     void malformedFrames_closeWith1002() throws Exception {
         EchoSessions sessions = new EchoSessions();
         try (TetherServer srv = TetherServer.start(server(0, sessions, SessionConfig.DEFAULT).build());

@@ -36,6 +36,13 @@ final class ServerSession implements Session, SessionStore.Stored {
     private final SessionStore<ServerSession> store;
     private final SessionEngine engine;
     private byte[] token;
+    /**
+     * The token the client resumed with last time, still accepted until the client shows it
+     * received the new one (its first frame after WELCOME): if that WELCOME is lost with its
+     * connection, the client comes back with the old token, and must not lose its session for it.
+     */
+    private byte @Nullable [] previousToken;
+    private @Nullable WebSocketConnection awaitingConfirmation;
     private Scheduler.@Nullable Cancellable ttlTimer;
     private boolean expired;
 
@@ -64,18 +71,26 @@ final class ServerSession implements Session, SessionStore.Stored {
         return scheduler;
     }
 
-    /** Constant-time comparison, so timing reveals nothing about the stored token. Session thread. */
+    /** Constant-time comparison, so timing reveals nothing about the stored tokens. Session thread. */
     boolean tokenMatches(String presented) {
-        return !expired && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.US_ASCII));
+        byte[] p = presented.getBytes(StandardCharsets.US_ASCII);
+        boolean current = MessageDigest.isEqual(token, p);
+        boolean previous = previousToken != null && MessageDigest.isEqual(previousToken, p);
+        return !expired && (current | previous);
     }
 
     /** Binds {@code connection}: WELCOME first, then the replay. Session thread. */
-    void attach(WebSocketConnection connection, boolean resumed, long peerLastReceived, byte[] newToken) {
+    void attach(WebSocketConnection connection, boolean resumed, long peerLastReceived, byte[] newToken,
+            byte @Nullable [] presentedToken) {
         String problem = resumed ? engine.resumeProblem(peerLastReceived) : null;
         if (problem != null) {
             // Refused before anything changes: the session stays as it was, its time-to-live running.
             connection.close(1002, problem.length() > 100 ? problem.substring(0, 100) : problem);
             return;
+        }
+        if (resumed) {
+            previousToken = presentedToken;
+            awaitingConfirmation = connection;
         }
         token = newToken;
         if (ttlTimer != null) {
@@ -112,6 +127,11 @@ final class ServerSession implements Session, SessionStore.Stored {
     /** A binary message of {@code connection}; any thread. */
     void onFrame(WebSocketConnection connection, byte[] bytes) {
         scheduler.execute(() -> {
+            if (awaitingConfirmation == connection) {
+                // The client speaks on the new connection, so it read the WELCOME and its new token.
+                awaitingConfirmation = null;
+                previousToken = null;
+            }
             try {
                 engine.onFrame(connection, bytes);
             } catch (ProtocolViolationException e) {

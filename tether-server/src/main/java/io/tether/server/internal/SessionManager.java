@@ -62,7 +62,8 @@ public final class SessionManager {
         session.scheduler().execute(() -> {
             if (session.tokenMatches(hello.token())) {
                 bound.accept(session);
-                session.attach(connection, true, hello.lastReceived(), newSecret());
+                session.attach(connection, true, hello.lastReceived(), newSecret(),
+                        hello.token().getBytes(StandardCharsets.US_ASCII));
             } else {
                 loop.execute(() -> create(connection, loop, bound));
             }
@@ -76,7 +77,7 @@ public final class SessionManager {
                     new EventLoopScheduler(loop), config, listener, store);
         } while (!store.add(session));
         bound.accept(session);
-        session.attach(connection, false, 0, newSecret());
+        session.attach(connection, false, 0, newSecret(), null);
     }
 
     /** 128 random bits, base64url: 22 ASCII characters. */
