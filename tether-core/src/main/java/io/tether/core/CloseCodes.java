@@ -17,7 +17,42 @@ public final class CloseCodes {
     public static final int SERVICE_RESTART = 1012;
     public static final int TRY_AGAIN_LATER = 1013;
 
+    /** RFC 6455 5.5: a control frame carries at most 125 bytes, 2 of them the code. */
+    public static final int MAX_REASON_BYTES = 123;
+
     private CloseCodes() {
+    }
+
+    /**
+     * Checks a close code and reason an application asked for.
+     *
+     * @throws IllegalArgumentException when the code may not be sent or the reason is too long
+     */
+    public static void requireValid(int code, String reason) {
+        if (!isSendable(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 7.4)");
+        }
+        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason longer than " + MAX_REASON_BYTES + " UTF-8 bytes");
+        }
+    }
+
+    /**
+     * {@code reason} cut to fit a Close frame (at most 123 UTF-8 bytes, never inside a character):
+     * for Tether's own diagnostics, such as a protocol error's message, which may run longer.
+     */
+    public static String fitReason(String reason) {
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > MAX_REASON_BYTES) {
+                return reason.substring(0, i);
+            }
+            bytes += size;
+            i += Character.charCount(cp);
+        }
+        return reason;
     }
 
     /**

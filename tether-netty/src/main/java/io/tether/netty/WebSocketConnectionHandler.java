@@ -25,7 +25,6 @@ import io.tether.core.WebSocketListener;
 import io.tether.core.heartbeat.HeartbeatTimeoutException;
 import io.tether.core.heartbeat.RoundTripTime;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketConnectionHandler extends ChannelDuplexHandler implements WebSocketConnection {
     public static final String NAME = "tether-connection";
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
-    private static final int MAX_REASON_BYTES = 123;
 
     private final Channel channel;
     private final ConnectionSettings settings;
@@ -261,12 +259,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     @Override
     public CompletionStage<Void> close(int code, String reason) {
         Objects.requireNonNull(reason, "reason");
-        if (!CloseCodes.isSendable(code)) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 7.4)");
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
-            throw new IllegalArgumentException("close reason longer than " + MAX_REASON_BYTES + " UTF-8 bytes");
-        }
+        CloseCodes.requireValid(code, reason);
         if (state != ConnectionState.CLOSED) {
             try {
                 channel.eventLoop().execute(() -> startClose(code, reason));

@@ -182,9 +182,4 @@ public final class TetherServer implements AutoCloseable {
     public void close() {
         stop().toCompletableFuture().join();
     }
-
-    /** Open connections, for tests and admin tools; a snapshot. */
-    List<WebSocketConnectionHandler> connections() {
-        return List.copyOf(registry.connections());
-    }
 }

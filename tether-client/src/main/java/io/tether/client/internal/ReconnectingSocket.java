@@ -185,7 +185,7 @@ public final class ReconnectingSocket implements TetherSocket {
                 }
             } catch (ProtocolViolationException e) {
                 log.debug("{} {}", uri, e.getMessage());
-                connection.close(e.code(), String.valueOf(e.getMessage()));
+                connection.close(e.code(), CloseCodes.fitReason(String.valueOf(e.getMessage())));
             }
         }
 
@@ -442,12 +442,7 @@ public final class ReconnectingSocket implements TetherSocket {
     @Override
     public CompletionStage<Void> close(int code, String reason) {
         Objects.requireNonNull(reason, "reason");
-        if (!CloseCodes.isSendable(code)) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 7.4)");
-        }
-        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
-            throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
-        }
+        CloseCodes.requireValid(code, reason);
         if (!onLoop(() -> startClose(code, reason))) {
             closed.complete(null); // the client, and with it this socket, is already gone
         }

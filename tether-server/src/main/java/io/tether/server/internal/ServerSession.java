@@ -1,5 +1,6 @@
 package io.tether.server.internal;
 
+import io.tether.core.CloseCodes;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.SessionExpiredException;
 import io.tether.core.WebSocketConnection;
@@ -85,7 +86,7 @@ final class ServerSession implements Session, SessionStore.Stored {
         String problem = resumed ? engine.resumeProblem(peerLastReceived) : null;
         if (problem != null) {
             // Refused before anything changes: the session stays as it was, its time-to-live running.
-            connection.close(1002, problem.length() > 100 ? problem.substring(0, 100) : problem);
+            connection.close(CloseCodes.PROTOCOL_ERROR, CloseCodes.fitReason(problem));
             return;
         }
         if (resumed) {
@@ -109,7 +110,7 @@ final class ServerSession implements Session, SessionStore.Stored {
         try {
             engine.attach(connection, resumed ? peerLastReceived : 0);
         } catch (ProtocolViolationException e) {
-            connection.close(e.code(), reason(e));
+            connection.close(e.code(), CloseCodes.fitReason(String.valueOf(e.getMessage())));
             return;
         }
         if (resumed) {
@@ -124,21 +125,27 @@ final class ServerSession implements Session, SessionStore.Stored {
         }
     }
 
-    /** A binary message of {@code connection}; any thread. */
+    /** A binary message of {@code connection}; any thread (no task allocated when already on ours). */
     void onFrame(WebSocketConnection connection, byte[] bytes) {
-        scheduler.execute(() -> {
-            if (awaitingConfirmation == connection) {
-                // The client speaks on the new connection, so it read the WELCOME and its new token.
-                awaitingConfirmation = null;
-                previousToken = null;
-            }
-            try {
-                engine.onFrame(connection, bytes);
-            } catch (ProtocolViolationException e) {
-                log.debug("session {}: {}", id, e.getMessage());
-                connection.close(e.code(), reason(e));
-            }
-        });
+        if (scheduler.inThread()) {
+            handleFrame(connection, bytes);
+        } else {
+            scheduler.execute(() -> handleFrame(connection, bytes));
+        }
+    }
+
+    private void handleFrame(WebSocketConnection connection, byte[] bytes) {
+        if (awaitingConfirmation == connection) {
+            // The client speaks on the new connection, so it read the WELCOME and its new token.
+            awaitingConfirmation = null;
+            previousToken = null;
+        }
+        try {
+            engine.onFrame(connection, bytes);
+        } catch (ProtocolViolationException e) {
+            log.debug("session {}: {}", id, e.getMessage());
+            connection.close(e.code(), CloseCodes.fitReason(String.valueOf(e.getMessage())));
+        }
     }
 
     /** {@code connection} ended; any thread. Starts the time-to-live if it was the attached one. */
@@ -162,11 +169,6 @@ final class ServerSession implements Session, SessionStore.Stored {
         SessionExpiredException reason = engine.reset("no resume within the session's time-to-live of "
                 + config.ttl().toSeconds() + " s");
         guard("onSessionExpired", () -> listener.onSessionExpired(this, reason));
-    }
-
-    private static String reason(ProtocolViolationException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.length() > 100 ? m.substring(0, 100) : m;
     }
 
     private void guard(String callback, Runnable call) {

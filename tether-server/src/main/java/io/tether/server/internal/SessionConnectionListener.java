@@ -55,7 +55,7 @@ final class SessionConnectionListener implements WebSocketListener {
         try {
             frame = FrameCodec.decode(ByteBuffer.wrap(data));
         } catch (ProtocolViolationException e) {
-            connection.close(e.code(), String.valueOf(e.getMessage()));
+            connection.close(e.code(), CloseCodes.fitReason(String.valueOf(e.getMessage())));
             return;
         }
         if (!(frame instanceof Frame.Hello hello)) {
