@@ -34,7 +34,7 @@ public final class BenchMain {
         @Option(names = "--port", required = true)
         int port;
 
-        @Option(names = "--heartbeat", description = "Tether's ping interval (e.g. 10s); default 20s.")
+        @Option(names = "--heartbeat", description = "Ping interval (e.g. 10s): Tether's heartbeat (default 20s), or an IdleStateHandler for netty/netty-flush (default none).")
         String heartbeat;
 
         @Override
@@ -42,8 +42,8 @@ public final class BenchMain {
             Duration hb = heartbeat == null ? null : Durations.parse(heartbeat);
             AutoCloseable server = switch (kind) {
                 case "tether" -> TetherEchoServer.start(port, hb);
-                case "netty" -> NettyEchoServer.start(port, false);
-                case "netty-flush" -> NettyEchoServer.start(port, true);
+                case "netty" -> NettyEchoServer.start(port, false, hb);
+                case "netty-flush" -> NettyEchoServer.start(port, true, hb);
                 case "java-websocket" -> JavaWebSocketEchoServer.start(port);
                 case "jetty" -> JettyEchoServer.start(port);
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown server " + kind);

@@ -48,6 +48,7 @@ final class ListenerInvoker {
     }
 
     private void guard(String callback, Runnable call) {
-        CallbackGuard.run(log, connection.id(), callback, call);
+        // The connection, not its id: the id's string is built only if a callback throws.
+        CallbackGuard.run(log, connection, callback, call);
     }
 }

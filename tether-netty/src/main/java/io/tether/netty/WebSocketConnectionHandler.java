@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.core.CloseCodes;
@@ -87,8 +88,15 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     // ---- inbound -------------------------------------------------------------------------------
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         fireOpen();
+        if (msg instanceof WebSocketFrame frame && !frame.isFinalFragment()
+                && (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame)) {
+            // The first fragment of a message: from here on the aggregator owns the frame and
+            // passes the joined message back to this handler.
+            FramePipeline.aggregateFrom(ctx, frame, settings.maxMessageSize());
+            return;
+        }
         try {
             if (msg instanceof TextWebSocketFrame text) {
                 if (acceptsData()) {
@@ -209,6 +217,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
                         ? "the peer did not answer our Close frame" : "connection lost without a close frame"));
             }
         }
+        settings.onClosed().accept(this);
         closed.complete(null);
         super.channelInactive(ctx);
     }
@@ -290,11 +299,6 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
                 ctx.close();
             }, settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
-    }
-
-    /** Runs {@code action} once the connection is closed; cheaper than {@code closeFuture().whenComplete}. */
-    public void whenClosed(Runnable action) {
-        closed.whenComplete((v, e) -> action.run());
     }
 
     @Override

@@ -7,12 +7,14 @@ import static io.tether.testkit.RawWebSocket.PING;
 import static io.tether.testkit.RawWebSocket.PONG;
 import static io.tether.testkit.RawWebSocket.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.testkit.RawWebSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -67,6 +69,42 @@ class ServerConformanceTest {
             assertThat(echo.opcode()).isEqualTo(BINARY);
             assertThat(echo.payload()).containsExactly(1, 2, 3);
         }
+    }
+
+    @Test
+    void fragmentedAndWholeMessagesMixed_onOneConnection_areEchoedInOrder() throws IOException {
+        // The aggregator joins the pipeline at the first fragmented message; the ones before and
+        // after it, whole or fragmented, must come back unchanged and in order.
+        try (RawWebSocket ws = RawWebSocket.connect(server.port(), "/echo")) {
+            ws.sendFrame(true, TEXT, "one".getBytes(StandardCharsets.UTF_8));
+            ws.sendFrame(false, TEXT, "tw".getBytes(StandardCharsets.UTF_8));
+            ws.sendFrame(true, CONTINUATION, "o".getBytes(StandardCharsets.UTF_8));
+            ws.sendFrame(true, BINARY, new byte[] {3});
+            ws.sendFrame(false, BINARY, new byte[] {4});
+            ws.sendFrame(false, CONTINUATION, new byte[] {4});
+            ws.sendFrame(true, CONTINUATION, new byte[] {4});
+            ws.sendFrame(true, TEXT, "five".getBytes(StandardCharsets.UTF_8));
+            assertThat(ws.readFrame().text()).isEqualTo("one");
+            assertThat(ws.readFrame().text()).isEqualTo("two");
+            assertThat(ws.readFrame().payload()).containsExactly(3);
+            assertThat(ws.readFrame().payload()).containsExactly(4, 4, 4);
+            assertThat(ws.readFrame().text()).isEqualTo("five");
+        }
+    }
+
+    @Test
+    void closedConnections_leaveTheServersCount() throws IOException {
+        int before = server.stats().openConnections();
+        try (RawWebSocket whole = RawWebSocket.connect(server.port(), "/echo");
+                RawWebSocket fragmented = RawWebSocket.connect(server.port(), "/echo")) {
+            fragmented.sendFrame(false, TEXT, "a".getBytes(StandardCharsets.UTF_8));
+            fragmented.sendFrame(true, CONTINUATION, "b".getBytes(StandardCharsets.UTF_8));
+            assertThat(fragmented.readFrame().text()).isEqualTo("ab");
+            whole.sendFrame(true, TEXT, "c".getBytes(StandardCharsets.UTF_8));
+            assertThat(whole.readFrame().text()).isEqualTo("c");
+            assertThat(server.stats().openConnections()).isEqualTo(before + 2);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.stats().openConnections() == before);
     }
 
     @Test

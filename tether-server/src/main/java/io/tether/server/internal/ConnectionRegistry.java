@@ -16,7 +16,11 @@ public final class ConnectionRegistry {
     void add(WebSocketConnectionHandler connection) {
         accepted.increment();
         open.add(connection);
-        connection.whenClosed(() -> open.remove(connection));
+    }
+
+    /** The connection has closed; the hook every server connection's settings carry. */
+    void closed(WebSocketConnectionHandler connection) {
+        open.remove(connection);
     }
 
     /** Undoes {@link #add} for a handshake that failed before the connection existed. */

@@ -48,7 +48,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         this.context = new ServerContext(config,
                 config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity())),
                 new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(), config.heartbeat(),
-                        ThreadLocalRandomGenerator.INSTANCE),
+                        ThreadLocalRandomGenerator.INSTANCE, registry::closed),
                 registry, decoderConfig, admission, sessionManagers, staticFiles);
     }
 

@@ -129,7 +129,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (!admitted(ctx)) {
             return;
         }
-        upgrade(ctx, request, endpoint, path);
+        // The endpoint's own path string: the request's copy would cost every connection 48 bytes.
+        upgrade(ctx, request, endpoint, endpoint.path());
     }
 
     /** Takes an admission token, or answers 503 with Retry-After and returns false. */
@@ -216,8 +217,10 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         for (String candidate : offered.split(",")) {
             String p = candidate.trim();
-            if (endpoint.subprotocols().contains(p)) {
-                return p;
+            for (String spoken : endpoint.subprotocols()) {
+                if (spoken.equals(p)) {
+                    return spoken; // the endpoint's instance, shared by all its connections
+                }
             }
         }
         return null;
