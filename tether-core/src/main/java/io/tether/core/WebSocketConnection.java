@@ -3,6 +3,7 @@ package io.tether.core;
 import io.tether.core.heartbeat.RoundTripTime;
 import java.net.SocketAddress;
 import java.util.Optional;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +38,22 @@ public interface WebSocketConnection {
 
     /** Sends a binary message; the array is copied before this returns. Same promise as {@link #sendText}. */
     CompletionStage<Void> sendBinary(byte[] data);
+
+    /**
+     * Sends one binary message made of {@code header} (position to limit) followed by all of
+     * {@code body}, with no completion stage: for protocol layers that learn of delivery another way
+     * (tether.v1 replays what the peer has not acknowledged). Both are copied before this returns
+     * and not kept. On a connection that is closing or closed the message is dropped, which such a
+     * layer must tolerate; a failed write shows as the connection's close, never as an exception here.
+     * The default joins the two and calls {@link #sendBinary(byte[])}; transports override it to
+     * write without intermediate copies.
+     */
+    default void sendBinaryUnconfirmed(ByteBuffer header, byte[] body) {
+        byte[] joined = new byte[header.remaining() + body.length];
+        header.duplicate().get(joined, 0, header.remaining());
+        System.arraycopy(body, 0, joined, joined.length - body.length, body.length);
+        sendBinary(joined);
+    }
 
     /**
      * Starts the closing handshake with {@code code} (must be sendable, see

@@ -1,5 +1,6 @@
 package io.tether.netty;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -26,6 +27,7 @@ import io.tether.core.WebSocketListener;
 import io.tether.core.heartbeat.HeartbeatTimeoutException;
 import io.tether.core.heartbeat.RoundTripTime;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -253,6 +255,21 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             return CompletableFuture.failedFuture(closedException());
         }
         return send(new BinaryWebSocketFrame(channel.alloc().buffer(data.length).writeBytes(data)));
+    }
+
+    @Override
+    public void sendBinaryUnconfirmed(ByteBuffer header, byte[] body) {
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(body, "body");
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        ByteBuf buf = channel.alloc().buffer(header.remaining() + body.length);
+        buf.writeBytes(header.duplicate()).writeBytes(body);
+        // A promise nobody listens to: a write that fails here (the connection closed meanwhile)
+        // needs no report of its own, the close is reported to the listener. The void promise
+        // would turn that failure into an exceptionCaught.
+        channel.writeAndFlush(new BinaryWebSocketFrame(buf), channel.newPromise());
     }
 
     private CompletionStage<Void> send(Object frame) {

@@ -53,6 +53,12 @@ public class ProtocolBenchmarks {
         return FrameCodec.encode(new Frame.Data(7, 5, false, ByteBuffer.wrap(payload)));
     }
 
+    /** What the session's write path does instead: the header into thread-owned scratch, the payload copied once by the transport. */
+    @Benchmark
+    public ByteBuffer dataHeader() {
+        return FrameCodec.dataHeader(7, 5, false);
+    }
+
     /** ... and back (the payload is a view, not a copy). */
     @Benchmark
     public Frame decodeData() {

@@ -28,7 +28,25 @@ public final class FrameCodec {
     public static final int DATA_HEADER = 1 + 1 + 8 + 8;
     private static final int MAX_STRING = 255;
 
+    /** Scratch space for the headers of the write path; a frame header never outlives the call that sends it. */
+    private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocate(DATA_HEADER));
+
     private FrameCodec() {
+    }
+
+    /**
+     * The header of a DATA frame, to be followed by its payload: {@link #encode} without the copy
+     * of the payload. The buffer belongs to the calling thread and is overwritten by its next call
+     * of this method or {@link #ack}; copy it out before then.
+     */
+    public static ByteBuffer dataHeader(long seq, long ack, boolean binary) {
+        ByteBuffer b = SCRATCH.get().clear();
+        return b.put(DATA).put((byte) (binary ? FLAG_BINARY : 0)).putLong(seq).putLong(ack).flip();
+    }
+
+    /** A whole ACK frame, in the same thread-owned scratch buffer as {@link #dataHeader}. */
+    public static ByteBuffer ack(long ack) {
+        return SCRATCH.get().clear().put(ACK).putLong(ack).flip();
     }
 
     /** Encodes {@code frame} into a new buffer, ready to read. */

@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * {@link WebSocketConnection#sendBinary}, which is thread-safe.
  */
 public final class SessionEngine {
+    private static final byte[] EMPTY = new byte[0];
 
     /** Where delivered messages go; called on the scheduler's thread, in order, exactly once each. */
     public interface Receiver {
@@ -178,9 +179,10 @@ public final class SessionEngine {
         // Piggyback the cumulative ack: it saves a separate ACK frame on two-way traffic. A pending
         // ack timer is left to fire and find nothing to do: cancelling and re-arming it for every
         // message costs more than one idle wake-up per ackDelay.
-        Frame.Data data = new Frame.Data(e.seq(), inbound.lastReceived(), e.binary(), ByteBuffer.wrap(e.payload()));
+        // No completion stage per write: the send's own future completes on the peer's ack.
+        long ack = inbound.lastReceived();
         inbound.acknowledged();
-        connection.sendBinary(FrameCodec.encode(data).array());
+        connection.sendBinaryUnconfirmed(FrameCodec.dataHeader(e.seq(), ack, e.binary()), e.payload());
     }
 
     /**
@@ -247,7 +249,7 @@ public final class SessionEngine {
         cancelAckTimer();
         if (inbound.unacknowledged() > 0) {
             inbound.acknowledged();
-            connection.sendBinary(FrameCodec.encode(new Frame.Ack(inbound.lastReceived())).array());
+            connection.sendBinaryUnconfirmed(FrameCodec.ack(inbound.lastReceived()), EMPTY);
         }
     }
 

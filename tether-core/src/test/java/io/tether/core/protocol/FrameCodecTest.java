@@ -35,6 +35,23 @@ class FrameCodecTest {
     }
 
     @Test
+    void writePathHeaders_areTheSameBytesAsEncode() {
+        byte[] payload = "héllo".getBytes(StandardCharsets.UTF_8);
+        for (boolean binary : new boolean[] {false, true}) {
+            ByteBuffer header = FrameCodec.dataHeader(7, 3, binary);
+            ByteBuffer joined = ByteBuffer.allocate(header.remaining() + payload.length).put(header).put(payload).flip();
+            assertThat(joined).isEqualTo(FrameCodec.encode(new Frame.Data(7, 3, binary, ByteBuffer.wrap(payload))));
+        }
+        assertThat(FrameCodec.ack(99)).isEqualTo(FrameCodec.encode(new Frame.Ack(99)));
+        // The scratch buffer is reused: the next header overwrites the last.
+        ByteBuffer first = FrameCodec.dataHeader(1, 0, false);
+        ByteBuffer second = FrameCodec.dataHeader(2, 0, false);
+        assertThat(first).isSameAs(second);
+        assertThat(FrameCodec.decode(ByteBuffer.allocate(18).put(second.duplicate()).flip()))
+                .isEqualTo(new Frame.Data(2, 0, false, ByteBuffer.allocate(0)));
+    }
+
+    @Test
     void dataRoundTrip_textAndBinary_payloadIsAView() {
         for (boolean binary : new boolean[] {false, true}) {
             byte[] payload = "héllo".getBytes(StandardCharsets.UTF_8);
