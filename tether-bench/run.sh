@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side by side, in one run: each echo server pinned to core 0 (taskset), the load generator to
 # core 1, the same JVM flags for every Java server. Results go to tether-bench/target/bench-*.txt.
-#   tether-bench/run.sh            # all servers, all scenarios, then the idle-connection test
+#   tether-bench/run.sh            # all servers, all scenarios, then the idle-connection test (~17 min)
 #   WARMUP=5 SECS=10 IDLE=18000 tether-bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +49,7 @@ for server in tether tether-v1 netty netty-flush java-websocket jetty node-ws; d
     if [ "$scenario" = handshakes ] && [ "$server" = tether-v1 ]; then continue; fi
     start_server "$kind"
     result=$(taskset -c 1 java -Xmx2g -jar "$JAR" load --url "ws://127.0.0.1:$PORT/echo" "${v1[@]}" \
-        --scenario "$scenario" --warmup "$WARMUP" --seconds "$SECS" | grep '^result' || echo "result $scenario FAILED")
+        --scenario "$scenario" --warmup "$WARMUP" --seconds "$SECS" --server-pid "$SERVER_PID" | grep '^result' || echo "result $scenario FAILED")
     log "$server ${result#result }"
     stop_server
   done

@@ -73,9 +73,13 @@ public final class BenchMain {
         @Option(names = "--seconds", defaultValue = "10")
         int seconds;
 
+        @Option(names = "--server-pid", defaultValue = "0", description = "Also report this process's CPU use (the server's).")
+        long serverPid;
+
         @Override
         public Integer call() throws Exception {
             try (LoadGenerator load = new LoadGenerator(url, v1)) {
+                load.measureCpuOf(serverPid);
                 String result = switch (scenario) {
                     case "latency" -> load.run("latency", 1, 1, 32, false, warmup, seconds);
                     case "throughput" -> load.run("throughput", 100, 16, 32, false, warmup, seconds);

@@ -50,6 +50,14 @@ public final class LoadGenerator implements AutoCloseable {
     volatile boolean recordLatency;
     final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
 
+    /** The echo server's process id, for its CPU use in the results; 0 when unknown. */
+    private long serverPid;
+
+    /** Also reports the CPU use of process {@code pid} (the server) over each measurement window. */
+    public void measureCpuOf(long pid) {
+        this.serverPid = pid;
+    }
+
     public LoadGenerator(URI uri, boolean v1) {
         this.uri = uri;
         this.v1 = v1;
@@ -267,8 +275,10 @@ public final class LoadGenerator implements AutoCloseable {
         long e0 = echoes.get();
         long b0 = echoedBytes.get();
         long t0 = System.nanoTime();
+        CpuMeter cpu = CpuMeter.start(serverPid);
         pause(seconds * 1000L);
         long elapsed = System.nanoTime() - t0;
+        String cpuUse = cpu.stop();
         long n = echoes.get() - e0;
         long bytes = echoedBytes.get() - b0;
         recordLatency = false;
@@ -278,9 +288,9 @@ public final class LoadGenerator implements AutoCloseable {
             c.channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(f -> c.channel.close());
         }
         double perSecond = n * 1e9 / elapsed;
-        return String.format(Locale.ROOT, "%s msgs_per_s=%.0f MB_per_s=%.1f p50_us=%.1f p99_us=%.1f p999_us=%.1f mismatches=%d",
+        return String.format(Locale.ROOT, "%s msgs_per_s=%.0f MB_per_s=%.1f p50_us=%.1f p99_us=%.1f p999_us=%.1f mismatches=%d %s",
                 name, perSecond, bytes * 1e9 / elapsed / 1e6, latency.getValueAtPercentile(50) / 1000.0,
-                latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0, mismatches.get());
+                latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0, mismatches.get(), cpuUse);
     }
 
     /** Opens and closes connections, {@code concurrency} at a time, for warmup + duration; returns handshakes/s. */
@@ -308,14 +318,16 @@ public final class LoadGenerator implements AutoCloseable {
         pause(warmupSeconds * 1000L);
         window[0] = done.get();
         long t0 = System.nanoTime();
+        CpuMeter cpu = CpuMeter.start(serverPid);
         pause(seconds * 1000L);
         window[1] = done.get();
         long elapsed = System.nanoTime() - t0;
+        String cpuUse = cpu.stop();
         for (Thread t : loops) {
             t.join();
         }
-        return String.format(Locale.ROOT, "handshakes per_s=%.0f failed=%d", (window[1] - window[0]) * 1e9 / elapsed,
-                failed.get());
+        return String.format(Locale.ROOT, "handshakes per_s=%.0f failed=%d %s", (window[1] - window[0]) * 1e9 / elapsed,
+                failed.get(), cpuUse);
     }
 
     /** Opens {@code n} idle connections, alternating source addresses 127.0.0.1 and 127.0.0.2. */
