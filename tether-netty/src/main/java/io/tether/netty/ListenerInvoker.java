@@ -1,6 +1,7 @@
 package io.tether.netty;
 
 import io.tether.core.WebSocketConnection;
+import java.nio.ByteBuffer;
 import io.tether.core.WebSocketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,9 @@ final class ListenerInvoker {
         guard("onText", () -> listener.onText(connection, text));
     }
 
-    void onBinary(byte[] data) {
-        guard("onBinary", () -> listener.onBinary(connection, data));
+    /** {@code data} is valid during this call only (see {@link WebSocketListener#onBinaryView}). */
+    void onBinaryView(ByteBuffer data) {
+        guard("onBinary", () -> listener.onBinaryView(connection, data));
     }
 
     void onClosed(int code, String reason) {

@@ -106,7 +106,8 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
                 }
             } else if (msg instanceof BinaryWebSocketFrame binary) {
                 if (acceptsData()) {
-                    listener.onBinary(ByteBufUtil.getBytes(binary.content()));
+                    // A view, not a copy: the frame is released only after the listener returns.
+                    listener.onBinaryView(binary.content().nioBuffer());
                 }
             } else if (msg instanceof PingWebSocketFrame ping) {
                 // RFC 6455 5.5.2: answer pings until the peer's Close has arrived.

@@ -2,6 +2,7 @@ package io.tether.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -68,6 +69,7 @@ public final class LoadGenerator implements AutoCloseable {
     final class Conn extends ChannelInboundHandlerAdapter {
         final int inflight;
         final byte[] template;
+        final ByteBuf templateBuf;
         final boolean binary;
         final CompletableFuture<Conn> ready = new CompletableFuture<>();
         /** Ring of in-flight messages: their counters and send times; no allocation per message. */
@@ -91,6 +93,7 @@ public final class LoadGenerator implements AutoCloseable {
             for (int i = 0; i < size; i++) {
                 template[i] = (byte) ('a' + i % 26);
             }
+            this.templateBuf = Unpooled.wrappedBuffer(template);
         }
 
         @Override
@@ -210,12 +213,9 @@ public final class LoadGenerator implements AutoCloseable {
                 }
                 from = COUNTER;
             }
-            for (int i = from; i < template.length; i++) {
-                if (content.getByte(start + i) != template[i]) {
-                    return false;
-                }
-            }
-            return true;
+            // Eight bytes at a time: a byte-by-byte check of 64 KiB echoes made the generator, not
+            // the server, the bottleneck of the large-message scenario.
+            return ByteBufUtil.equals(content, start + from, templateBuf, from, template.length - from);
         }
 
         @Override

@@ -192,25 +192,33 @@ public final class SessionEngine {
      *     caller closes the connection with its code
      */
     public void onFrame(WebSocketConnection connection, byte[] bytes) {
+        onFrame(connection, ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * As {@link #onFrame(WebSocketConnection, byte[])}, reading {@code frame} (position to limit)
+     * during this call only: what is delivered is copied out, nothing keeps the buffer.
+     */
+    public void onFrame(WebSocketConnection connection, ByteBuffer frame) {
         if (connection != current) {
             return; // a late frame of a connection this session has left
         }
-        Frame frame = FrameCodec.decode(ByteBuffer.wrap(bytes));
-        if (frame instanceof Frame.Data d) {
+        Frame decoded = FrameCodec.decode(frame);
+        if (decoded instanceof Frame.Data d) {
             acknowledged(d.ack());
             if (inbound.accept(d.seq()) == InboundWindow.Outcome.DELIVER) {
                 delivered++;
                 deliver(d);
                 scheduleAck(connection);
             }
-        } else if (frame instanceof Frame.Ack a) {
+        } else if (decoded instanceof Frame.Ack a) {
             acknowledged(a.ack());
-        } else if (frame instanceof Frame.Ping p) {
+        } else if (decoded instanceof Frame.Ping p) {
             connection.sendBinary(FrameCodec.encode(new Frame.Pong(p.stamp())).array());
-        } else if (frame instanceof Frame.Background bg) {
+        } else if (decoded instanceof Frame.Background bg) {
             connection.setLivenessGrace(bg.hidden() ? config.backgroundGrace() : java.time.Duration.ZERO);
-        } else if (frame instanceof Frame.Hello || frame instanceof Frame.Welcome) {
-            throw violation("unexpected " + frame.getClass().getSimpleName().toUpperCase() + " after the handshake");
+        } else if (decoded instanceof Frame.Hello || decoded instanceof Frame.Welcome) {
+            throw violation("unexpected " + decoded.getClass().getSimpleName().toUpperCase() + " after the handshake");
         }
         // PONG and GOAWAY carry nothing for the engine.
     }

@@ -14,6 +14,7 @@ import io.tether.netty.CallbackGuard;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
 import io.tether.server.SessionStore;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
@@ -125,16 +126,20 @@ final class ServerSession implements Session, SessionStore.Stored {
         }
     }
 
-    /** A binary message of {@code connection}; any thread (no task allocated when already on ours). */
-    void onFrame(WebSocketConnection connection, byte[] bytes) {
+    /**
+     * A binary message of {@code connection}, valid during this call only; any thread. On the
+     * session's own loop it is read in place; for another loop it is copied first.
+     */
+    void onFrame(WebSocketConnection connection, ByteBuffer view) {
         if (scheduler.inThread()) {
-            handleFrame(connection, bytes);
+            handleFrame(connection, view);
         } else {
-            scheduler.execute(() -> handleFrame(connection, bytes));
+            ByteBuffer copy = ByteBuffer.allocate(view.remaining()).put(view.duplicate()).flip();
+            scheduler.execute(() -> handleFrame(connection, copy));
         }
     }
 
-    private void handleFrame(WebSocketConnection connection, byte[] bytes) {
+    private void handleFrame(WebSocketConnection connection, ByteBuffer bytes) {
         if (awaitingConfirmation == connection) {
             // The client speaks on the new connection, so it read the WELCOME and its new token.
             awaitingConfirmation = null;

@@ -42,6 +42,12 @@ final class SessionConnectionListener implements WebSocketListener {
 
     @Override
     public void onBinary(WebSocketConnection connection, byte[] data) {
+        onBinaryView(connection, ByteBuffer.wrap(data));
+    }
+
+    /** Frames are parsed in place: {@code data} is the transport's memory, valid during this call. */
+    @Override
+    public void onBinaryView(WebSocketConnection connection, ByteBuffer data) {
         ServerSession bound = session;
         if (bound != null) {
             bound.onFrame(connection, data);
@@ -53,7 +59,7 @@ final class SessionConnectionListener implements WebSocketListener {
         }
         Frame frame;
         try {
-            frame = FrameCodec.decode(ByteBuffer.wrap(data));
+            frame = FrameCodec.decode(data);
         } catch (ProtocolViolationException e) {
             connection.close(e.code(), CloseCodes.fitReason(String.valueOf(e.getMessage())));
             return;
