@@ -40,6 +40,18 @@ public interface WebSocketConnection {
     CompletionStage<Void> sendBinary(byte[] data);
 
     /**
+     * Sends the remaining bytes of {@code data} as one binary message; they are copied before this
+     * returns and the buffer's position is left as it was. Same promise as {@link #sendText}. Lets a
+     * listener forward a message it received as a view ({@link WebSocketListener#onBinaryView})
+     * with a single copy; the default goes through an array.
+     */
+    default CompletionStage<Void> sendBinary(ByteBuffer data) {
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        return sendBinary(copy);
+    }
+
+    /**
      * Sends one binary message made of {@code header} (position to limit) followed by all of
      * {@code body}, with no completion stage: for protocol layers that learn of delivery another way
      * (tether.v1 replays what the peer has not acknowledged). Both are copied before this returns

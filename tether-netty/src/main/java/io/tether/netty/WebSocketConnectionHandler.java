@@ -259,6 +259,15 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     }
 
     @Override
+    public CompletionStage<Void> sendBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (state != ConnectionState.OPEN) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        return send(new BinaryWebSocketFrame(channel.alloc().buffer(data.remaining()).writeBytes(data.duplicate())));
+    }
+
+    @Override
     public void sendBinaryUnconfirmed(ByteBuffer header, byte[] body) {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(body, "body");

@@ -2,6 +2,7 @@ package io.tether.server;
 
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
+import java.nio.ByteBuffer;
 
 /** An endpoint listener that sends every message back to its sender, text as text, binary as binary. */
 public final class EchoListener implements WebSocketListener {
@@ -12,6 +13,12 @@ public final class EchoListener implements WebSocketListener {
 
     @Override
     public void onBinary(WebSocketConnection connection, byte[] data) {
+        connection.sendBinary(data);
+    }
+
+    /** Straight from the received view to the outgoing buffer: one copy, no array in between. */
+    @Override
+    public void onBinaryView(WebSocketConnection connection, ByteBuffer data) {
         connection.sendBinary(data);
     }
 }
