@@ -2,8 +2,8 @@ package io.tether.core;
 
 import io.tether.core.heartbeat.RoundTripTime;
 import java.net.SocketAddress;
-import java.util.Optional;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 

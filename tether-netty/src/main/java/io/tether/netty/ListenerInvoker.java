@@ -1,8 +1,8 @@
 package io.tether.netty;
 
 import io.tether.core.WebSocketConnection;
-import java.nio.ByteBuffer;
 import io.tether.core.WebSocketListener;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
