@@ -9,4 +9,9 @@ public abstract class TetherException extends RuntimeException {
     protected TetherException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** For exceptions about the peer or the network, where a stack trace says nothing and costs a lot. */
+    protected TetherException(String message, boolean withStackTrace) {
+        super(message, null, true, withStackTrace);
+    }
 }
