@@ -21,11 +21,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public enum Transports {
     EPOLL, NIO;
 
-    /** Epoll when its native library loads, else NIO; {@code -Dtether.transport=nio} forces NIO. */
+    /** Epoll when its native library loads, else NIO. */
     public static Transports best() {
-        if ("nio".equalsIgnoreCase(System.getProperty("tether.transport"))) {
-            return NIO;
-        }
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 

@@ -251,11 +251,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
 
     @Override
     public CompletionStage<Void> sendBinary(byte[] data) {
-        Objects.requireNonNull(data, "data");
-        if (state != ConnectionState.OPEN) {
-            return CompletableFuture.failedFuture(closedException());
-        }
-        return send(new BinaryWebSocketFrame(channel.alloc().buffer(data.length).writeBytes(data)));
+        return sendBinary(ByteBuffer.wrap(Objects.requireNonNull(data, "data")));
     }
 
     @Override
