@@ -187,7 +187,15 @@ final class ConnectCommand implements Callable<Integer> {
         @Override
         public void onSessionReset(TetherSocket socket, io.tether.core.SessionExpiredException reason) {
             event("session reset: " + reason.getMessage());
-            reason.undelivered().forEach(m -> event("  not delivered: " + (m.binary() ? "<binary>" : m.text())));
+            reason.unacknowledged().forEach(m -> event("  " + describe(m) + ": " + (m.binary() ? "<binary>" : m.text())));
+        }
+
+        private static String describe(io.tether.core.session.UnacknowledgedMessage m) {
+            return switch (m.fate()) {
+                case CARRIED_OVER -> "never sent, carried into the new session";
+                case RESENT -> "in doubt, resent as a possible duplicate";
+                case FAILED -> m.inDoubt() ? "in doubt (sent, never acknowledged)" : "not delivered";
+            };
         }
 
         @Override

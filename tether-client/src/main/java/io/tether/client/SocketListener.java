@@ -17,6 +17,20 @@ public interface SocketListener {
     default void onBinary(TetherSocket socket, byte[] data) {
     }
 
+    /**
+     * ({@code tether.v1}) As {@link #onText(TetherSocket, String)}, with how it arrived: override
+     * this one to see {@link io.tether.core.session.Delivery#possibleDuplicate()}. The default calls
+     * {@link #onText(TetherSocket, String)}. Plain mode calls only the two-argument form.
+     */
+    default void onText(TetherSocket socket, String text, io.tether.core.session.Delivery delivery) {
+        onText(socket, text);
+    }
+
+    /** Binary counterpart of {@link #onText(TetherSocket, String, io.tether.core.session.Delivery)}. */
+    default void onBinary(TetherSocket socket, byte[] data, io.tether.core.session.Delivery delivery) {
+        onBinary(socket, data);
+    }
+
     /** The connection was lost or an attempt failed; {@code info} says whether and when it retries. */
     default void onDisconnected(TetherSocket socket, Disconnect info) {
     }
@@ -25,7 +39,11 @@ public interface SocketListener {
     default void onReconnecting(TetherSocket socket, int attempt) {
     }
 
-    /** A connection opened again after {@code attempts} attempts; the outbox is being flushed. */
+    /**
+     * A connection opened again after {@code attempts} attempts of this outage. For {@code tether.v1}
+     * it comes after the WELCOME and is followed by {@link #onResumed} or {@link #onSessionReset};
+     * the outbox is flushed after those callbacks return, and sends made in them queue behind it.
+     */
     default void onReconnected(TetherSocket socket, int attempts) {
     }
 
@@ -38,10 +56,13 @@ public interface SocketListener {
 
     /**
      * ({@code tether.v1}) The server could not continue the session (it expired, or the server
-     * restarted) and started a new one. {@code reason.undelivered()} lists this side's messages it
-     * never acknowledged — their stages failed with {@link io.tether.core.NotDeliveredException}.
-     * Messages the server had sent and this side never received are lost with the old session: the
-     * application must resync.
+     * restarted) and started a new one; called after {@link #onReconnected} (or {@link #onOpen}).
+     * {@code reason.unacknowledged()} lists this side's messages the server never acknowledged, each
+     * with its fate: those never written to any connection were carried into the new session (ahead
+     * of later sends; their stages stay pending); those written but unacknowledged are in doubt —
+     * failed with {@link io.tether.core.InDoubtException} by default, or resent flagged as possible
+     * duplicates with {@link io.tether.core.session.SessionConfig.InDoubt#RESEND}. Messages the server
+     * had sent and this side never received are lost with the old session: the application must resync.
      */
     default void onSessionReset(TetherSocket socket, io.tether.core.SessionExpiredException reason) {
     }

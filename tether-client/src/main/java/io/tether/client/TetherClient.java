@@ -87,8 +87,7 @@ public final class TetherClient implements AutoCloseable {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(listener, "listener");
         Connector.validate(uri);
-        ReconnectingSocket socket = new ReconnectingSocket(uri, connector, config.reconnect(), config.outbox(),
-                random, group.next(), listener, config.resumable() ? config.sessions() : null, config.handshakeTimeout());
+        ReconnectingSocket socket = ReconnectingSocket.create(uri, connector, config, random, group.next(), listener);
         sockets.add(socket);
         socket.closeFuture().whenComplete((v, e) -> sockets.remove(socket));
         socket.start();

@@ -1,20 +1,21 @@
 package io.tether.core;
 
-import io.tether.core.session.UndeliveredMessage;
+import io.tether.core.session.UnacknowledgedMessage;
 
 /**
- * This send's message was never acknowledged by the peer and the session ended (the cause, a
- * {@link SessionExpiredException}, says why). {@link #message()} is the message itself.
+ * This send's message was never written to any connection, and the session ended (the cause, a
+ * {@link SessionExpiredException}, says why): the peer certainly does not have it.
+ * {@link #message()} is the message itself.
  */
 public final class NotDeliveredException extends TetherException {
-    private final transient UndeliveredMessage message;
+    private final transient UnacknowledgedMessage message;
 
-    public NotDeliveredException(UndeliveredMessage message, SessionExpiredException cause) {
-        super("message " + message.seq() + " not delivered: " + cause.getMessage(), cause);
+    public NotDeliveredException(UnacknowledgedMessage message, SessionExpiredException cause) {
+        super("message " + message.seq() + " not delivered (never sent): " + cause.getMessage(), cause);
         this.message = message;
     }
 
-    public UndeliveredMessage message() {
+    public UnacknowledgedMessage message() {
         return message;
     }
 }

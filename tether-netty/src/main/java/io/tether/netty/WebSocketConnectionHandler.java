@@ -174,9 +174,11 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         } else if (cause instanceof PrematureChannelClosureException) {
             log.debug("{} closed in the middle of a fragmented message", id());
             recordFailure(new ConnectionClosedException(CloseCodes.ABNORMAL, "closed inside a fragmented message"));
-        } else if (cause instanceof java.io.IOException) {
+        } else if (cause instanceof java.io.IOException || cause instanceof javax.net.ssl.SSLException
+                || cause.getCause() instanceof javax.net.ssl.SSLException) {
             log.debug("{} connection error: {}", id(), cause.toString());
-            recordFailure(cause);
+            // The application sees a Tether type; the transport's exception stays as its cause.
+            recordFailure(new io.tether.core.ConnectionResetException("connection failed: " + cause.getMessage(), cause));
             ctx.close();
         } else {
             log.warn("{} unexpected error, closing with 1011", id(), cause);

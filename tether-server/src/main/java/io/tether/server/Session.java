@@ -23,7 +23,8 @@ public interface Session {
     /**
      * Sends a text message, exactly once and in order. The stage completes when the client has
      * acknowledged it; it fails with {@link io.tether.core.BackpressureException} when the replay
-     * buffer is full, or {@link io.tether.core.NotDeliveredException} when the session expires first.
+     * buffer is full, or {@link io.tether.core.InDoubtException} / {@link io.tether.core.NotDeliveredException}
+     * when the session expires first (written but unacknowledged / never written).
      */
     CompletionStage<Void> sendText(CharSequence text);
 

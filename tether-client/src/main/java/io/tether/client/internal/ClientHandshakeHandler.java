@@ -60,8 +60,8 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        timeout = ctx.executor().schedule(() -> fail(ctx, new ConnectFailedException(
-                "no handshake answer from " + uri + " within " + handshakeTimeout.toMillis() + " ms")),
+        timeout = ctx.executor().schedule(() -> fail(ctx, new ConnectFailedException(ConnectFailedException.Kind.TIMED_OUT,
+                "no handshake answer from " + uri + " within " + handshakeTimeout.toMillis() + " ms", null)),
                 handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         handshaker.handshake(ctx.channel()).addListener(f -> {
             if (!f.isSuccess()) {

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ClientSession {
 
-    /** What a WELCOME meant. */
+    /** What a WELCOME meant: resumed, or a reset of the previous session (null for the first one). */
     record Welcome(boolean resumed, @Nullable SessionExpiredException reset) {
     }
 
@@ -57,17 +57,22 @@ final class ClientSession {
             throw new ProtocolViolationException(CloseCodes.PROTOCOL_ERROR,
                     "tether.v1: expected WELCOME, got " + frame.getClass().getSimpleName().toUpperCase());
         }
-        SessionExpiredException reset = null;
         boolean resumed = welcome.resumed() && welcome.sessionId().equals(id);
+        SessionEngine.Handover handover = null;
         if (!resumed && !id.isEmpty()) {
-            reset = engine.reset("the server did not resume session " + id
-                    + ": it expired, the server restarted, or it refused the token");
+            handover = engine.handOver("the server did not resume session " + id
+                    + ": it expired, the server restarted, or it refused the token", config.inDoubt());
             engine = new SessionEngine(config, scheduler, receiver);
         }
         id = welcome.sessionId();
         token = welcome.token();
         engine.attach(connection, resumed ? welcome.lastReceived() : 0);
-        return new Welcome(resumed, reset);
+        if (handover != null) {
+            // What was never written (and, with RESEND, what is in doubt) goes first, in order,
+            // ahead of the outbox and of anything the application sends from now on.
+            engine.adopt(handover.carried());
+        }
+        return new Welcome(resumed, handover == null ? null : handover.reason());
     }
 
     void onFrame(WebSocketConnection connection, byte[] data) {
@@ -78,11 +83,15 @@ final class ClientSession {
         engine.detach(connection);
     }
 
+    boolean isAttached() {
+        return engine.isAttached();
+    }
+
     CompletionStage<Void> send(boolean binary, byte[] payload) {
         return engine.send(binary, payload);
     }
 
-    /** Ends the session for good (socket closed): unacknowledged sends fail. */
+    /** Ends the session for good (socket closed): unacknowledged sends fail (in doubt, or not delivered). */
     void close(String reason) {
         engine.reset(reason);
     }

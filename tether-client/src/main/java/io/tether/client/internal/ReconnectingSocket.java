@@ -1,126 +1,147 @@
 package io.tether.client.internal;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.client.Disconnect;
 import io.tether.client.SocketListener;
 import io.tether.client.SocketState;
 import io.tether.client.TetherSocket;
 import io.tether.core.CloseCodes;
+import io.tether.core.ConnectFailedException;
 import io.tether.core.ConnectionClosedException;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.WebSocketConnection;
-import io.tether.core.protocol.Frame;
-import io.tether.core.session.SessionConfig;
-import io.tether.core.session.SessionEngine;
-import io.tether.core.session.SessionStats;
-import io.tether.netty.EventLoopScheduler;
 import io.tether.core.WebSocketListener;
-import io.tether.core.outbox.Outbox;
 import io.tether.core.outbox.OutboxConfig;
+import io.tether.core.protocol.Frame;
 import io.tether.core.reconnect.BackoffSequence;
 import io.tether.core.reconnect.ReconnectFailedException;
 import io.tether.core.reconnect.ReconnectPolicy;
 import io.tether.core.reconnect.RetryDecision;
+import io.tether.core.session.Delivery;
+import io.tether.core.session.Scheduler;
+import io.tether.core.session.SessionConfig;
+import io.tether.core.session.SessionEngine;
+import io.tether.core.session.SessionStats;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reconnect loop behind {@link TetherSocket}. Every state change, timer and connection of one
- * socket happens on one event loop ({@code loop}), which also owns its channels, so no locks are
- * needed: methods called from other threads hand their work to the loop.
+ * The reconnect loop behind {@link TetherSocket}. Every state change, timer and connection event of
+ * one socket runs on one {@link Scheduler} thread (the event loop that owns its channels), so no
+ * locks are needed: methods called from other threads hand their work to it.
+ *
+ * <p>Outages: an outage starts when a connection that <em>worked</em> is lost (or with the first
+ * attempt) and ends when a new one works; its attempts, delays and limits are counted per outage.
+ * A connection works once something arrives from the server after it opened (for {@code tether.v1}:
+ * any frame after the WELCOME), or once it stayed up {@link ReconnectPolicy#resetAfter()}. A server
+ * that accepts and drops at once never works, so its delays keep growing; a connection that worked
+ * and then fell to a network fault starts a fresh, short sequence.
  */
 public final class ReconnectingSocket implements TetherSocket {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingSocket.class);
-    private static final Duration CENTURY = Duration.ofDays(36_500);
 
     private final URI uri;
-    private final Connector connector;
+    private final Dialer dialer;
     private final ReconnectPolicy policy;
-    private final OutboxConfig outboxConfig;
     private final RandomGenerator random;
-    private final EventLoop loop;
+    private final Scheduler scheduler;
     private final SocketCallbacks callbacks;
-    private final Outbox outbox;
+    private final SocketStateMachine state = new SocketStateMachine();
+    private final OrderedSender sender;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile SocketState state = SocketState.CONNECTING;
-    private volatile @Nullable WebSocketConnection current;
-    private @Nullable BackoffSequence sequence;
-    private @Nullable ScheduledFuture<?> retryTimer;
-    private @Nullable ScheduledFuture<?> stableTimer;
-    private @Nullable ScheduledFuture<?> sweepTimer;
-    private long sweepAt = Long.MAX_VALUE;
-    private boolean everOpened;
-    private int closeCode = CloseCodes.NORMAL;
-    private String closeReason = "";
-    /** Identifies the current attempt, so that events of an abandoned connection are ignored. */
-    private int generation;
     /** The tether.v1 session, when resumable; null in plain mode. */
     private final @Nullable ClientSession session;
-    /** Set once a server welcomed a session: from then on sends go to the session, not the outbox. */
-    private boolean sessionMode;
-    private @Nullable WebSocketConnection awaitingWelcome;
-    private @Nullable ScheduledFuture<?> welcomeTimer;
     private final Duration welcomeTimeout;
 
-    public ReconnectingSocket(URI uri, Connector connector, ReconnectPolicy policy, OutboxConfig outboxConfig,
-            RandomGenerator random, EventLoop loop, SocketListener listener, @Nullable SessionConfig sessions,
-            Duration welcomeTimeout) {
-        this.welcomeTimeout = welcomeTimeout;
-        this.session = sessions == null ? null : new ClientSession(sessions, new EventLoopScheduler(loop),
-                new SessionEngine.Receiver() {
-                    @Override
-                    public void onText(String text) {
-                        callbacks.onText(text);
-                    }
+    /** The current attempt or connection; events of any other are ignored. */
+    private @Nullable Attempt attempt;
+    private volatile @Nullable WebSocketConnection current;
+    /** The current outage's delays; null while a connection works. */
+    private @Nullable BackoffSequence outage;
+    private Scheduler.@Nullable Cancellable retryTimer;
+    private boolean everOpened;
+    /** Set once a server welcomed a session: later connections must speak tether.v1 too. */
+    private boolean sessionMode;
+    private int closeCode = CloseCodes.NORMAL;
+    private String closeReason = "";
 
-                    @Override
-                    public void onBinary(byte[] data) {
-                        callbacks.onBinary(data);
-                    }
-                });
+    ReconnectingSocket(URI uri, Dialer dialer, ReconnectPolicy policy, OutboxConfig outboxConfig,
+            RandomGenerator random, Scheduler scheduler, SocketListener listener, @Nullable SessionConfig sessions,
+            Duration welcomeTimeout) {
         this.uri = uri;
-        this.connector = connector;
+        this.dialer = dialer;
         this.policy = policy;
-        this.outboxConfig = outboxConfig;
         this.random = random;
-        this.loop = loop;
+        this.scheduler = scheduler;
+        this.welcomeTimeout = welcomeTimeout;
         this.callbacks = new SocketCallbacks(listener, this);
-        this.outbox = new Outbox(outboxConfig);
+        this.sender = new OrderedSender(outboxConfig, scheduler);
+        this.session = sessions == null ? null : new ClientSession(sessions, scheduler, new SessionEngine.Receiver() {
+            @Override
+            public void onText(String text) {
+                callbacks.onText(text, null);
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+                callbacks.onBinary(data, null);
+            }
+
+            @Override
+            public void onText(String text, Delivery delivery) {
+                callbacks.onText(text, delivery);
+            }
+
+            @Override
+            public void onBinary(byte[] data, Delivery delivery) {
+                callbacks.onBinary(data, delivery);
+            }
+        });
+    }
+
+    /** A socket to {@code uri} whose connections {@code connector} opens on {@code loop}, which runs all of it. */
+    public static ReconnectingSocket create(URI uri, Connector connector, io.tether.client.ClientConfig config,
+            RandomGenerator random, io.netty.channel.EventLoop loop, SocketListener listener) {
+        Dialer dialer = (l, offerSessions) -> connector.connect(uri, l, loop, offerSessions);
+        return create(uri, dialer, config, random, new io.tether.netty.EventLoopScheduler(loop), listener);
+    }
+
+    static ReconnectingSocket create(URI uri, Dialer dialer, io.tether.client.ClientConfig config,
+            RandomGenerator random, Scheduler scheduler, SocketListener listener) {
+        return new ReconnectingSocket(uri, dialer, config.reconnect(), config.outbox(), random, scheduler, listener,
+                config.resumable() ? config.sessions() : null, config.handshakeTimeout());
     }
 
     /** Starts the first attempt. */
     public void start() {
-        loop.execute(this::attempt);
-    }
-
-    private long now() {
-        return loop.ticker().nanoTime();
+        onLoop(this::attempt);
     }
 
     // ---- connecting ----------------------------------------------------------------------------
 
     private void attempt() {
-        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+        if (state.isEnding()) {
             return;
         }
-        int gen = ++generation;
-        connector.connect(uri, new Attempt(gen), loop, session != null).whenComplete((connection, error) -> {
+        Attempt a = new Attempt();
+        attempt = a;
+        dialer.dial(a, session != null).whenComplete((connection, error) -> {
             if (error != null) {
-                loop.execute(() -> {
-                    if (gen == generation && current == null) {
-                        onLost(unwrap(error));
+                onLoop(() -> {
+                    if (attempt == a && a.connection == null) {
+                        attempt = null;
+                        onLost(unwrap(error), false);
                     }
                 });
             }
@@ -128,170 +149,226 @@ public final class ReconnectingSocket implements TetherSocket {
     }
 
     private static Throwable unwrap(Throwable t) {
-        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    /** Listener of one connection attempt; forwards only while it is the current one. */
+    /** One connection attempt, and then its connection: forwards events only while it is the current one. */
     private final class Attempt implements WebSocketListener {
-        private final int gen;
+        private @Nullable WebSocketConnection connection;
+        private boolean awaitingWelcome;
+        private boolean worked;
+        /** Why we closed it ourselves (no WELCOME, wrong subprotocol, protocol error): reported instead of our own close code. */
+        private @Nullable Throwable localCause;
+        private Scheduler.@Nullable Cancellable welcomeTimer;
+        private Scheduler.@Nullable Cancellable workedTimer;
 
-        Attempt(int gen) {
-            this.gen = gen;
+        private boolean isCurrent() {
+            return attempt == this;
         }
 
         @Override
-        public void onOpen(WebSocketConnection connection) {
-            if (gen != generation || state == SocketState.CLOSING || state == SocketState.CLOSED) {
-                connection.close(CloseCodes.GOING_AWAY, "socket closed");
+        public void onOpen(WebSocketConnection c) {
+            if (!isCurrent() || state.isEnding()) {
+                c.close(CloseCodes.GOING_AWAY, "socket closed");
                 return;
             }
-            if (session != null && Frame.SUBPROTOCOL.equals(connection.subprotocol())) {
-                sayHello(connection);
+            connection = c;
+            if (session != null && Frame.SUBPROTOCOL.equals(c.subprotocol())) {
+                sayHello(c);
             } else if (sessionMode) {
                 // Our session needs tether.v1 and this server (or the node a balancer picked) does
-                // not speak it: treat it as a failed attempt rather than send into the void.
-                connection.close(CloseCodes.PROTOCOL_ERROR, "tether.v1 session, but the server did not select tether.v1");
+                // not speak it: a failed attempt, not a server's verdict on us.
+                closeLocally(new ConnectFailedException(ConnectFailedException.Kind.HANDSHAKE,
+                        "tether.v1 session, but the server did not select tether.v1", null));
             } else {
-                onConnected(connection);
+                onConnected(this, plainTarget(c));
+            }
+        }
+
+        private void sayHello(WebSocketConnection c) {
+            awaitingWelcome = true;
+            c.sendBinary(Objects.requireNonNull(session).hello());
+            welcomeTimer = scheduler.schedule(() -> {
+                if (isCurrent() && awaitingWelcome) {
+                    closeLocally(new ConnectFailedException(ConnectFailedException.Kind.TIMED_OUT,
+                            "tether.v1: no WELCOME within " + welcomeTimeout.toMillis() + " ms", null));
+                }
+            }, welcomeTimeout.toNanos());
+        }
+
+        void closeLocally(Throwable cause) {
+            if (localCause == null) {
+                localCause = cause;
+            }
+            WebSocketConnection c = connection;
+            if (c != null) {
+                int code = cause instanceof ProtocolViolationException p ? p.code() : CloseCodes.PROTOCOL_ERROR;
+                c.close(code, CloseCodes.fitReason(String.valueOf(cause.getMessage())));
             }
         }
 
         @Override
-        public void onText(WebSocketConnection connection, String text) {
-            if (gen != generation) {
+        public void onText(WebSocketConnection c, String text) {
+            if (!isCurrent()) {
                 return;
             }
-            if (Frame.SUBPROTOCOL.equals(connection.subprotocol())) {
-                connection.close(CloseCodes.UNSUPPORTED_DATA, "tether.v1 carries binary frames only");
+            if (Frame.SUBPROTOCOL.equals(c.subprotocol())) {
+                closeLocally(new ProtocolViolationException(CloseCodes.UNSUPPORTED_DATA,
+                        "tether.v1 carries binary frames only"));
             } else {
-                callbacks.onText(text);
+                markWorked();
+                callbacks.onText(text, null);
             }
         }
 
         @Override
-        public void onBinary(WebSocketConnection connection, byte[] data) {
-            if (gen != generation) {
+        public void onBinary(WebSocketConnection c, byte[] data) {
+            if (!isCurrent()) {
                 return;
             }
-            if (session == null || !Frame.SUBPROTOCOL.equals(connection.subprotocol())) {
-                callbacks.onBinary(data);
+            if (session == null || !Frame.SUBPROTOCOL.equals(c.subprotocol())) {
+                markWorked();
+                callbacks.onBinary(data, null);
                 return;
             }
             try {
-                if (awaitingWelcome == connection) {
-                    onWelcome(connection, data);
+                if (awaitingWelcome) {
+                    onWelcome(c, data);
                 } else {
-                    session.onFrame(connection, data);
+                    markWorked();
+                    session.onFrame(c, data);
                 }
             } catch (ProtocolViolationException e) {
                 log.debug("{} {}", uri, e.getMessage());
-                connection.close(e.code(), CloseCodes.fitReason(String.valueOf(e.getMessage())));
+                closeLocally(e);
             }
+        }
+
+        private void onWelcome(WebSocketConnection c, byte[] data) {
+            ClientSession s = Objects.requireNonNull(session);
+            ClientSession.Welcome welcome = s.onWelcome(c, data);
+            awaitingWelcome = false;
+            cancel(welcomeTimer);
+            sessionMode = true;
+            onConnected(this, sessionTarget(s), welcome);
+        }
+
+        /** The connection did something a dead or hostile server would not: this outage is over. */
+        void markWorked() {
+            if (!worked) {
+                worked = true;
+                cancel(workedTimer);
+                outage = null;
+            }
+        }
+
+        void startWorkedTimer() {
+            workedTimer = scheduler.schedule(() -> {
+                if (isCurrent()) {
+                    markWorked();
+                }
+            }, policy.resetAfter().toNanos());
         }
 
         @Override
-        public void onClosed(WebSocketConnection connection, int code, String reason) {
-            if (gen == generation) {
-                onConnectionEnded(connection, new ConnectionClosedException(code, reason));
-            }
+        public void onClosed(WebSocketConnection c, int code, String reason) {
+            ended(c, new ConnectionClosedException(code, reason));
         }
 
         @Override
-        public void onFailure(WebSocketConnection connection, Throwable cause) {
-            if (gen == generation) {
-                onConnectionEnded(connection, cause);
+        public void onFailure(WebSocketConnection c, Throwable cause) {
+            ended(c, cause);
+        }
+
+        private void ended(WebSocketConnection c, Throwable cause) {
+            cancel(welcomeTimer);
+            cancel(workedTimer);
+            if (isCurrent()) {
+                onConnectionEnded(c, localCause != null ? localCause : cause, worked);
             }
         }
     }
 
-    /** tether.v1: HELLO first; the connection counts as open once the WELCOME is in. */
-    private void sayHello(WebSocketConnection connection) {
-        ClientSession s = java.util.Objects.requireNonNull(session);
-        awaitingWelcome = connection;
-        connection.sendBinary(s.hello());
-        welcomeTimer = loop.schedule(() -> {
-            if (awaitingWelcome == connection) {
-                connection.close(CloseCodes.PROTOCOL_ERROR, "tether.v1: no WELCOME within " + welcomeTimeout.toMillis() + " ms");
+    private OrderedSender.Target plainTarget(WebSocketConnection c) {
+        return new OrderedSender.Target() {
+            @Override
+            public CompletionStage<Void> send(Object payload) {
+                return payload instanceof String text ? c.sendText(text) : c.sendBinary((byte[]) payload);
             }
-        }, welcomeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+
+            @Override
+            public boolean isUsable() {
+                return current == c && c.isOpen();
+            }
+        };
     }
 
-    private void onWelcome(WebSocketConnection connection, byte[] data) {
-        ClientSession s = java.util.Objects.requireNonNull(session);
-        ClientSession.Welcome welcome = s.onWelcome(connection, data);
-        awaitingWelcome = null;
-        cancel(welcomeTimer);
-        welcomeTimer = null;
-        if (welcome.reset() != null) {
-            callbacks.onSessionReset(welcome.reset());
-        }
-        sessionMode = true;
-        onConnected(connection);
-        if (welcome.resumed()) {
-            callbacks.onResumed();
-        }
+    private static OrderedSender.Target sessionTarget(ClientSession s) {
+        return new OrderedSender.Target() {
+            @Override
+            public CompletionStage<Void> send(Object payload) {
+                return payload instanceof String text ? s.send(false, text.getBytes(StandardCharsets.UTF_8))
+                        : s.send(true, (byte[]) payload);
+            }
+
+            @Override
+            public boolean isUsable() {
+                return s.isAttached();
+            }
+        };
     }
 
-    private void onConnected(WebSocketConnection connection) {
-        current = connection;
+    private void onConnected(Attempt a, OrderedSender.Target target) {
+        onConnected(a, target, null);
+    }
+
+    /**
+     * A connection is ready (plain: opened; tether.v1: welcomed). Callbacks first — anything they
+     * send queues behind what is already waiting — then the outbox is flushed in order.
+     */
+    private void onConnected(Attempt a, OrderedSender.Target target, ClientSession.@Nullable Welcome welcome) {
+        if (state.isEnding()) {
+            return; // close() came first; the connection is already closing
+        }
+        current = a.connection;
         cancel(retryTimer);
         retryTimer = null;
-        cancel(sweepTimer);
-        sweepTimer = null;
-        sweepAt = Long.MAX_VALUE;
-        int attempts = sequence == null ? 0 : sequence.attempts();
-        state = SocketState.OPEN;
-        // The backoff sequence restarts only once the connection has proved stable.
-        stableTimer = loop.schedule(() -> {
-            stableTimer = null;
-            sequence = null;
-        }, policy.resetAfter().toNanos(), TimeUnit.NANOSECONDS);
+        int attempts = outage == null ? 0 : outage.attempts();
+        state.moveTo(SocketState.OPEN);
+        a.startWorkedTimer();
         if (everOpened) {
             callbacks.onReconnected(attempts);
         } else {
             everOpened = true;
             callbacks.onOpen();
         }
-        flushOutbox(connection);
-    }
-
-    private void flushOutbox(WebSocketConnection connection) {
-        Outbox.Entry entry;
-        // In session mode everything goes into the session, which keeps it across drops.
-        while ((sessionMode || state == SocketState.OPEN && current == connection && connection.isOpen())
-                && (entry = outbox.poll(now())) != null) {
-            link(sessionMode ? sendToSession(entry.payload()) : write(connection, entry.payload()), entry.future());
+        if (welcome != null && welcome.reset() != null) {
+            callbacks.onSessionReset(welcome.reset());
+        } else if (welcome != null && welcome.resumed()) {
+            callbacks.onResumed();
+        }
+        if (state.get() == SocketState.OPEN && attempt == a) {
+            sender.ready(target);
         }
     }
 
-    private CompletionStage<Void> sendToSession(Object payload) {
-        ClientSession s = java.util.Objects.requireNonNull(session);
-        return payload instanceof String text ? s.send(false, text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                : s.send(true, (byte[]) payload);
-    }
-
-    private void onConnectionEnded(WebSocketConnection connection, Throwable cause) {
+    private void onConnectionEnded(WebSocketConnection connection, Throwable cause, boolean worked) {
         if (session != null) {
             session.detach(connection);
         }
-        if (awaitingWelcome == connection) {
-            awaitingWelcome = null;
-            cancel(welcomeTimer);
-            welcomeTimer = null;
-        }
+        attempt = null;
         current = null;
-        cancel(stableTimer);
-        stableTimer = null;
-        if (state == SocketState.CLOSING) {
+        sender.notReady();
+        if (state.get() == SocketState.CLOSING) {
             finish(closeCode, closeReason, null);
         } else {
-            onLost(cause);
+            onLost(cause, worked);
         }
     }
 
-    /** A connection dropped or an attempt failed: retry after the next delay, or give up. */
-    private void onLost(Throwable cause) {
-        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+    /** A connection dropped or an attempt failed: retry after the next delay of this outage, or give up. */
+    private void onLost(Throwable cause, boolean connectionWorked) {
+        if (state.isEnding()) {
             finish(closeCode, closeReason, null);
             return;
         }
@@ -304,9 +381,11 @@ public final class ReconnectingSocket implements TetherSocket {
             finish(codeOf(cause), why, cause);
             return;
         }
-        long now = now();
-        BackoffSequence seq = sequence != null ? sequence : new BackoffSequence(policy, random, now);
-        sequence = seq;
+        long now = scheduler.nanoTime();
+        if (connectionWorked || outage == null) {
+            outage = new BackoffSequence(policy, random, now);
+        }
+        BackoffSequence seq = Objects.requireNonNull(outage);
         Optional<Duration> delay = seq.next(now, decision.minDelay());
         if (delay.isEmpty()) {
             Throwable gaveUp = new ReconnectFailedException(seq.attempts(), seq.elapsed(now), cause);
@@ -314,19 +393,20 @@ public final class ReconnectingSocket implements TetherSocket {
             finish(codeOf(cause), "gave up reconnecting", gaveUp);
             return;
         }
-        state = SocketState.RECONNECTING;
+        state.moveTo(SocketState.RECONNECTING);
         log.debug("{} lost ({}): retry {} in {} ms", uri, decision.why(), seq.attempts(), delay.get().toMillis());
         callbacks.onDisconnected(new Disconnect(cause, true, delay, seq.attempts(), decision.why()));
-        retryTimer = loop.schedule(this::retryNow, delay.get().toNanos(), TimeUnit.NANOSECONDS);
-        scheduleSweep();
+        if (state.get() == SocketState.RECONNECTING) {
+            retryTimer = scheduler.schedule(this::retryNow, delay.get().toNanos());
+        }
     }
 
     private void retryNow() {
         retryTimer = null;
-        if (state != SocketState.RECONNECTING) {
+        if (state.get() != SocketState.RECONNECTING) {
             return;
         }
-        callbacks.onReconnecting(sequence == null ? 1 : sequence.attempts());
+        callbacks.onReconnecting(outage == null ? 1 : outage.attempts());
         attempt();
     }
 
@@ -334,10 +414,10 @@ public final class ReconnectingSocket implements TetherSocket {
         return cause instanceof ConnectionClosedException closedException ? closedException.code() : CloseCodes.ABNORMAL;
     }
 
-    /** Runs {@code task} on the loop; false when the loop is gone (the client was closed). */
+    /** Runs {@code task} on the scheduler thread (at once when already there); false when it is gone (client closed). */
     private boolean onLoop(Runnable task) {
         try {
-            loop.execute(task);
+            scheduler.execute(task);
             return true;
         } catch (RejectedExecutionException e) {
             return false;
@@ -347,7 +427,7 @@ public final class ReconnectingSocket implements TetherSocket {
     @Override
     public void reconnectNow() {
         onLoop(() -> {
-            if (state == SocketState.RECONNECTING && retryTimer != null) {
+            if (state.get() == SocketState.RECONNECTING && retryTimer != null) {
                 cancel(retryTimer);
                 retryNow();
             }
@@ -371,70 +451,18 @@ public final class ReconnectingSocket implements TetherSocket {
 
     private CompletionStage<Void> send(Object payload, int size, @Nullable Duration expireAfter) {
         CompletableFuture<Void> future = new CompletableFuture<>();
-        if (loop.inEventLoop()) {
-            enqueue(payload, size, expireAfter, future);
-        } else if (!onLoop(() -> enqueue(payload, size, expireAfter, future))) {
+        if (!onLoop(() -> enqueue(payload, size, expireAfter, future))) {
             future.completeExceptionally(new ConnectionClosedException(closeCode, "client closed"));
         }
         return future;
     }
 
     private void enqueue(Object payload, int size, @Nullable Duration expireAfter, CompletableFuture<Void> future) {
-        WebSocketConnection connection = current;
-        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+        if (state.isEnding()) {
             future.completeExceptionally(new ConnectionClosedException(closeCode, "socket closed"));
-        } else if (sessionMode) {
-            link(sendToSession(payload), future);
-        } else if (state == SocketState.OPEN && connection != null && connection.isOpen() && outbox.isEmpty()) {
-            link(write(connection, payload), future);
-        } else if (outboxConfig.whileDisconnected() == OutboxConfig.DisconnectedBehavior.REJECT) {
-            future.completeExceptionally(new ConnectionClosedException(CloseCodes.ABNORMAL,
-                    "not connected, and the outbox is set to REJECT while disconnected"));
         } else {
-            long expiresAt = expireAfter == null ? Long.MAX_VALUE : now() + saturatedNanos(expireAfter);
-            outbox.offer(new Outbox.Entry(payload, size, expiresAt, future), now());
-            scheduleSweep();
+            sender.send(payload, size, expireAfter, future, current != null);
         }
-    }
-
-    /** Nanoseconds of {@code d}, at most a century, so adding it to a ticker reading cannot overflow. */
-    private static long saturatedNanos(Duration d) {
-        return d.compareTo(CENTURY) > 0 ? CENTURY.toNanos() : Math.max(0, d.toNanos());
-    }
-
-    private static CompletionStage<Void> write(WebSocketConnection connection, Object payload) {
-        return payload instanceof String text ? connection.sendText(text) : connection.sendBinary((byte[]) payload);
-    }
-
-    private static void link(CompletionStage<Void> from, CompletableFuture<Void> to) {
-        from.whenComplete((v, e) -> {
-            if (e != null) {
-                to.completeExceptionally(e);
-            } else {
-                to.complete(null);
-            }
-        });
-    }
-
-    /** While not open, wakes up at the outbox's next expiry or wait deadline (moved earlier when needed). */
-    private void scheduleSweep() {
-        long next = outbox.nextDeadline();
-        if (next == Long.MAX_VALUE || state == SocketState.OPEN) {
-            return;
-        }
-        if (sweepTimer != null) {
-            if (next - sweepAt >= 0) {
-                return;
-            }
-            sweepTimer.cancel(false);
-        }
-        sweepAt = next;
-        sweepTimer = loop.schedule(() -> {
-            sweepTimer = null;
-            sweepAt = Long.MAX_VALUE;
-            outbox.expire(now());
-            scheduleSweep();
-        }, Math.max(0, next - now()), TimeUnit.NANOSECONDS);
     }
 
     // ---- closing -------------------------------------------------------------------------------
@@ -450,15 +478,19 @@ public final class ReconnectingSocket implements TetherSocket {
     }
 
     private void startClose(int code, String reason) {
-        if (state == SocketState.CLOSING || state == SocketState.CLOSED) {
+        if (state.isEnding()) {
             return;
         }
-        state = SocketState.CLOSING;
+        state.moveTo(SocketState.CLOSING);
         closeCode = code;
         closeReason = reason;
         cancel(retryTimer);
         retryTimer = null;
         WebSocketConnection connection = current;
+        Attempt a = attempt;
+        if (connection == null && a != null) {
+            connection = a.connection; // opened, still waiting for its WELCOME
+        }
         if (connection != null) {
             try {
                 connection.close(code, reason);
@@ -467,21 +499,18 @@ public final class ReconnectingSocket implements TetherSocket {
                 finish(code, reason, null);
             }
         } else {
-            generation++; // an attempt in flight is abandoned: its connection closes itself on open
+            attempt = null; // an attempt in flight is abandoned: its connection closes itself on open
             finish(code, reason, null);
         }
     }
 
     private void finish(int code, String reason, @Nullable Throwable cause) {
-        if (state == SocketState.CLOSED) {
+        if (state.get() == SocketState.CLOSED) {
             return;
         }
-        state = SocketState.CLOSED;
+        state.moveTo(SocketState.CLOSED);
         cancel(retryTimer);
-        cancel(stableTimer);
-        cancel(sweepTimer);
-        outbox.failAll(new ConnectionClosedException(code, cause == null ? "socket closed" : "socket closed: " + reason));
-        cancel(welcomeTimer);
+        sender.failAll(new ConnectionClosedException(code, cause == null ? "socket closed" : "socket closed: " + reason));
         if (session != null) {
             session.close("socket closed");
         }
@@ -492,9 +521,9 @@ public final class ReconnectingSocket implements TetherSocket {
         }
     }
 
-    private static void cancel(@Nullable ScheduledFuture<?> timer) {
+    private static void cancel(Scheduler.@Nullable Cancellable timer) {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 
@@ -507,7 +536,7 @@ public final class ReconnectingSocket implements TetherSocket {
 
     @Override
     public SocketState state() {
-        return state;
+        return state.get();
     }
 
     @Override
@@ -532,6 +561,6 @@ public final class ReconnectingSocket implements TetherSocket {
 
     @Override
     public String toString() {
-        return "TetherSocket[" + uri + " " + state + "]";
+        return "TetherSocket[" + uri + " " + state.get() + "]";
     }
 }

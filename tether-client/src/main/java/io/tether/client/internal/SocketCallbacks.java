@@ -3,6 +3,7 @@ package io.tether.client.internal;
 import io.tether.client.Disconnect;
 import io.tether.client.SocketListener;
 import io.tether.client.TetherSocket;
+import io.tether.core.session.Delivery;
 import io.tether.netty.CallbackGuard;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,12 +26,14 @@ final class SocketCallbacks {
         guard("onOpen", () -> listener.onOpen(socket));
     }
 
-    void onText(String text) {
-        guard("onText", () -> listener.onText(socket, text));
+    /** A message; {@code delivery} null in plain mode. */
+    void onText(String text, @Nullable Delivery delivery) {
+        guard("onText", delivery == null ? () -> listener.onText(socket, text) : () -> listener.onText(socket, text, delivery));
     }
 
-    void onBinary(byte[] data) {
-        guard("onBinary", () -> listener.onBinary(socket, data));
+    void onBinary(byte[] data, @Nullable Delivery delivery) {
+        guard("onBinary", delivery == null ? () -> listener.onBinary(socket, data)
+                : () -> listener.onBinary(socket, data, delivery));
     }
 
     void onDisconnected(Disconnect info) {

@@ -32,10 +32,18 @@ public sealed interface Frame {
         }
     }
 
-    /** An application message: sequence number, piggybacked cumulative ack, payload. */
-    record Data(long seq, long ack, boolean binary, ByteBuffer payload) implements Frame {
+    /**
+     * An application message: sequence number, piggybacked cumulative ack, payload, and whether it
+     * is a possible duplicate (resent after a session reset, see {@link FrameCodec#FLAG_POSSIBLE_DUPLICATE}).
+     */
+    record Data(long seq, long ack, boolean binary, boolean possibleDuplicate, ByteBuffer payload) implements Frame {
         public Data {
             Objects.requireNonNull(payload, "payload");
+        }
+
+        /** An ordinary message (not a possible duplicate). */
+        public Data(long seq, long ack, boolean binary, ByteBuffer payload) {
+            this(seq, ack, binary, false, payload);
         }
     }
 

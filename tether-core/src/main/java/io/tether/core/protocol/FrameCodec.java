@@ -22,6 +22,11 @@ public final class FrameCodec {
     public static final byte GOAWAY = 0x30;
     /** DATA flag: the payload is binary (else UTF-8 text). */
     public static final int FLAG_BINARY = 0x01;
+    /**
+     * DATA flag: the sender resends this message after a session reset, and an earlier copy may
+     * have reached the receiving application (it was written to a connection whose ack was lost).
+     */
+    public static final int FLAG_POSSIBLE_DUPLICATE = 0x02;
     /** WELCOME flag: the requested session was resumed. */
     public static final int FLAG_RESUMED = 0x01;
     /** Size of the DATA header before the payload: type, flags, seq, ack. */
@@ -40,8 +45,17 @@ public final class FrameCodec {
      * of this method or {@link #ack}; copy it out before then.
      */
     public static ByteBuffer dataHeader(long seq, long ack, boolean binary) {
+        return dataHeader(seq, ack, binary, false);
+    }
+
+    /** As {@link #dataHeader(long, long, boolean)}, with the possible-duplicate flag when asked. */
+    public static ByteBuffer dataHeader(long seq, long ack, boolean binary, boolean possibleDuplicate) {
         ByteBuffer b = SCRATCH.get().clear();
-        return b.put(DATA).put((byte) (binary ? FLAG_BINARY : 0)).putLong(seq).putLong(ack).flip();
+        return b.put(DATA).put(dataFlags(binary, possibleDuplicate)).putLong(seq).putLong(ack).flip();
+    }
+
+    private static byte dataFlags(boolean binary, boolean possibleDuplicate) {
+        return (byte) ((binary ? FLAG_BINARY : 0) | (possibleDuplicate ? FLAG_POSSIBLE_DUPLICATE : 0));
     }
 
     /** A whole ACK frame, in the same thread-owned scratch buffer as {@link #dataHeader}. */
@@ -54,7 +68,7 @@ public final class FrameCodec {
         ByteBuffer out;
         if (frame instanceof Frame.Data d) {
             out = ByteBuffer.allocate(DATA_HEADER + d.payload().remaining());
-            out.put(DATA).put((byte) (d.binary() ? FLAG_BINARY : 0)).putLong(d.seq()).putLong(d.ack())
+            out.put(DATA).put(dataFlags(d.binary(), d.possibleDuplicate())).putLong(d.seq()).putLong(d.ack())
                     .put(d.payload().duplicate());
         } else if (frame instanceof Frame.Ack a) {
             out = ByteBuffer.allocate(9).put(ACK).putLong(a.ack());
@@ -121,7 +135,7 @@ public final class FrameCodec {
 
     private static Frame.Data decodeData(ByteBuffer b) {
         int flags = b.get() & 0xff;
-        if ((flags & ~FLAG_BINARY) != 0) {
+        if ((flags & ~(FLAG_BINARY | FLAG_POSSIBLE_DUPLICATE)) != 0) {
             throw violation("unknown DATA flags " + flags);
         }
         long seq = b.getLong();
@@ -131,7 +145,7 @@ public final class FrameCodec {
         long ack = nonNegative(b.getLong(), "ack");
         ByteBuffer payload = b.slice();
         b.position(b.limit());
-        return new Frame.Data(seq, ack, (flags & FLAG_BINARY) != 0, payload);
+        return new Frame.Data(seq, ack, (flags & FLAG_BINARY) != 0, (flags & FLAG_POSSIBLE_DUPLICATE) != 0, payload);
     }
 
     private static Frame.Welcome decodeWelcome(ByteBuffer b) {

@@ -15,8 +15,11 @@ import java.util.function.Consumer;
  */
 public final class ReplayBuffer {
 
-    /** One unacknowledged message. */
-    public record Entry(long seq, boolean binary, byte[] payload, CompletableFuture<Void> future) {
+    /**
+     * One unacknowledged message; {@code possibleDuplicate} when it is resent from a session that
+     * was reset (its receiver may have had an earlier copy).
+     */
+    public record Entry(long seq, boolean binary, boolean possibleDuplicate, byte[] payload, CompletableFuture<Void> future) {
         public Entry {
             Objects.requireNonNull(payload, "payload");
             Objects.requireNonNull(future, "future");
@@ -53,7 +56,12 @@ public final class ReplayBuffer {
 
     /** Numbers and keeps a message; the caller checked {@link #hasRoomFor}. */
     public Entry append(boolean binary, byte[] payload, CompletableFuture<Void> future) {
-        Entry e = new Entry(++lastSeq, binary, payload, future);
+        return append(binary, false, payload, future);
+    }
+
+    /** As {@link #append(boolean, byte[], CompletableFuture)}, flagged as a possible duplicate when asked. */
+    public Entry append(boolean binary, boolean possibleDuplicate, byte[] payload, CompletableFuture<Void> future) {
+        Entry e = new Entry(++lastSeq, binary, possibleDuplicate, payload, future);
         entries.addLast(e);
         bytes += payload.length;
         return e;

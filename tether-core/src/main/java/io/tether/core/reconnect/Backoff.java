@@ -47,6 +47,6 @@ public interface Backoff {
         return new DecorrelatedJitterBackoff(base, cap, 3.0);
     }
 
-    /** Tether's default: decorrelated jitter, base 500 ms, cap 30 s. */
-    Backoff DEFAULT = decorrelatedJitter(Duration.ofMillis(500), Duration.ofSeconds(30));
+    /** Tether's default: decorrelated jitter, base 250 ms, cap 30 s (first retry of an outage after 250–750 ms). */
+    Backoff DEFAULT = decorrelatedJitter(Duration.ofMillis(250), Duration.ofSeconds(30));
 }

@@ -7,9 +7,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * The delays of one outage: attempt 1, 2, 3, ... of {@link ReconnectPolicy#backoff()}, each fed
- * the previous delay, until a limit is reached. Create a fresh one per outage (after the
- * connection stayed up for {@link ReconnectPolicy#resetAfter()}); keep using the same one while
- * connections keep dropping quickly. Not thread-safe: owned by the reconnect loop's event loop.
+ * the previous delay, until a limit is reached. Create a fresh one when a connection that worked is
+ * lost (see {@link ReconnectPolicy#resetAfter()}); keep using the same one while attempts fail or
+ * connections drop before they work. Not thread-safe: owned by the reconnect loop's thread.
  */
 public final class BackoffSequence {
     private final ReconnectPolicy policy;

@@ -9,11 +9,15 @@ import java.util.Objects;
  * When and how long to retry after a connection is lost. Immutable; build with {@link #builder()}.
  *
  * @param enabled false: a lost connection is final
- * @param backoff delay formula; default decorrelated jitter, base 500 ms, cap 30 s
+ * @param backoff delay formula; default decorrelated jitter, base 250 ms, cap 30 s
  * @param maxAttempts retries per outage before giving up; 0 for no limit (the default)
- * @param maxElapsed time per outage after which no further retry starts; zero for no limit (default)
- * @param resetAfter how long a new connection must stay up before the next outage starts a fresh
- *     backoff sequence; a server that accepts and drops at once keeps the delays growing
+ * @param maxElapsed time per outage (from the loss of the last working connection) after which no
+ *     further retry starts; zero for no limit (default)
+ * @param resetAfter a new connection that stays up this long counts as working even if nothing
+ *     arrived on it (default 2 s). An outage — and with it the attempt count, the elapsed time and the
+ *     backoff sequence — ends when a connection works: as soon as anything arrives from the server
+ *     after it opened (tether.v1: any frame after the WELCOME), or after this long. A server that
+ *     accepts and drops at once never works, so its delays keep growing within one outage.
  * @param retryAfterJitter when the server gives a retry-after hint {@code h}, the client waits
  *     {@code h + U[0, h × retryAfterJitter]} (at least), so a crowd told the same {@code h} spreads out
  * @param classifier decides what is worth retrying
@@ -23,7 +27,7 @@ import java.util.Objects;
 public record ReconnectPolicy(boolean enabled, Backoff backoff, int maxAttempts, Duration maxElapsed,
         Duration resetAfter, double retryAfterJitter, RetryClassifier classifier, boolean retryFirstConnect) {
 
-    public static final Duration DEFAULT_RESET_AFTER = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RESET_AFTER = Duration.ofSeconds(2);
     public static final double DEFAULT_RETRY_AFTER_JITTER = 0.5;
     public static final ReconnectPolicy DEFAULT = new ReconnectPolicy(true, Backoff.DEFAULT, 0, Duration.ZERO,
             DEFAULT_RESET_AFTER, DEFAULT_RETRY_AFTER_JITTER, RetryClassifier.DEFAULT, true);

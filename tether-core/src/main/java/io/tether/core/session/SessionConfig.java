@@ -17,9 +17,24 @@ import java.util.Objects;
  * @param ackDelay ... or this long after the first unacknowledged one, whichever comes first
  * @param backgroundGrace extra silence tolerated from a client that announced it went to the
  *     background (BACKGROUND frame), on top of the heartbeat bound
+ * @param inDoubt (client) what happens, when the server starts a new session instead of resuming,
+ *     to messages that were written to a connection but never acknowledged: fail them (default,
+ *     at most once) or resend them in the new session flagged as possible duplicates (at least
+ *     once). Messages never written anywhere are always carried into the new session.
  */
 public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxBytes, WhenFull whenFull,
-        Duration waitTimeout, int ackEvery, Duration ackDelay, Duration backgroundGrace) {
+        Duration waitTimeout, int ackEvery, Duration ackDelay, Duration backgroundGrace, InDoubt inDoubt) {
+
+    /** Policy for in-doubt messages at a session reset. */
+    public enum InDoubt {
+        /** Their stages fail with {@link io.tether.core.InDoubtException}: at most once (default). */
+        FAIL,
+        /**
+         * They are sent again in the new session, flagged so the receiver sees
+         * {@link Delivery#possibleDuplicate()}: at least once.
+         */
+        RESEND
+    }
 
     /** Backpressure policy of a full replay buffer. */
     public enum WhenFull {
@@ -31,7 +46,7 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
 
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
     public static final SessionConfig DEFAULT = new SessionConfig(DEFAULT_TTL, 10_000, 16L << 20, WhenFull.FAIL,
-            Duration.ofSeconds(5), 32, Duration.ofMillis(20), Duration.ofMinutes(2));
+            Duration.ofSeconds(5), 32, Duration.ofMillis(20), Duration.ofMinutes(2), InDoubt.FAIL);
 
     public SessionConfig {
         requirePositive(ttl, "session ttl");
@@ -54,6 +69,7 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
         if (backgroundGrace.isNegative()) {
             throw new IllegalArgumentException("backgroundGrace must not be negative, was " + backgroundGrace);
         }
+        Objects.requireNonNull(inDoubt, "inDoubt");
     }
 
     public static Builder builder() {
@@ -74,6 +90,7 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
         private int ackEvery;
         private Duration ackDelay;
         private Duration backgroundGrace;
+        private InDoubt inDoubt;
 
         private Builder(SessionConfig from) {
             ttl = from.ttl;
@@ -84,6 +101,7 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
             ackEvery = from.ackEvery;
             ackDelay = from.ackDelay;
             backgroundGrace = from.backgroundGrace;
+            inDoubt = from.inDoubt;
         }
 
         public Builder ttl(Duration value) {
@@ -126,9 +144,14 @@ public record SessionConfig(Duration ttl, int replayMaxMessages, long replayMaxB
             return this;
         }
 
+        public Builder inDoubt(InDoubt value) {
+            inDoubt = value;
+            return this;
+        }
+
         public SessionConfig build() {
             return new SessionConfig(ttl, replayMaxMessages, replayMaxBytes, whenFull, waitTimeout, ackEvery, ackDelay,
-                    backgroundGrace);
+                    backgroundGrace, inDoubt);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.tether.core.session;
 
 import io.tether.core.BackpressureException;
+import io.tether.core.InDoubtException;
 import io.tether.core.NotDeliveredException;
 import io.tether.core.SessionExpiredException;
 import io.tether.core.WebSocketConnection;
@@ -37,9 +38,31 @@ public final class SessionEngine {
         void onText(String text);
 
         void onBinary(byte[] data);
+
+        /** A text message with how it arrived; the default drops {@code delivery}. */
+        default void onText(String text, Delivery delivery) {
+            onText(text);
+        }
+
+        /** A binary message with how it arrived; the default drops {@code delivery}. */
+        default void onBinary(byte[] data, Delivery delivery) {
+            onBinary(data);
+        }
     }
 
-    private record Waiting(boolean binary, byte[] payload, CompletableFuture<Void> future, long deadline) {
+    /**
+     * A message handed from a reset session to its successor ({@link #handOver}), with the stage
+     * its sender holds, to be sent again with {@link #adopt}.
+     */
+    public record Carried(boolean binary, boolean possibleDuplicate, byte[] payload, CompletableFuture<Void> future) {
+    }
+
+    /** What {@link #handOver} did: the reset, described, and the messages to carry into the next session. */
+    public record Handover(SessionExpiredException reason, List<Carried> carried) {
+    }
+
+    private record Waiting(boolean binary, boolean possibleDuplicate, byte[] payload, CompletableFuture<Void> future,
+            long deadline) {
     }
 
     private final SessionConfig config;
@@ -53,6 +76,8 @@ public final class SessionEngine {
     private Scheduler.@Nullable Cancellable ackTimer;
     private Scheduler.@Nullable Cancellable waitTimer;
     private @Nullable SessionExpiredException ended;
+    /** Highest sequence number ever written to a connection: what lies above was never sent. */
+    private long highestWritten;
     private long delivered;
     private long replayed;
     private long attachments;
@@ -135,21 +160,31 @@ public final class SessionEngine {
     /**
      * Sends a message: numbered, kept until acknowledged, written at once if attached. The stage
      * completes when the peer acknowledges it, and fails with {@link BackpressureException} when the
-     * replay buffer is full (per {@link SessionConfig#whenFull()}) or {@link NotDeliveredException}
-     * when the session ends first. Any thread.
+     * replay buffer is full (per {@link SessionConfig#whenFull()}), or with {@link InDoubtException}
+     * or {@link NotDeliveredException} when the session ends first (see {@link #reset}). Any thread.
      */
     public CompletionStage<Void> send(boolean binary, byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         CompletableFuture<Void> future = new CompletableFuture<>();
         if (scheduler.inThread()) {
-            sendNow(binary, payload, future);
+            sendNow(binary, false, payload, future);
         } else {
-            scheduler.execute(() -> sendNow(binary, payload, future));
+            scheduler.execute(() -> sendNow(binary, false, payload, future));
         }
         return future;
     }
 
-    private void sendNow(boolean binary, byte[] payload, CompletableFuture<Void> future) {
+    /**
+     * Takes over messages of a predecessor session ({@link #handOver}), ahead of anything sent
+     * later, completing their existing stages as if they had been sent here. Scheduler thread.
+     */
+    public void adopt(List<Carried> carried) {
+        for (Carried c : carried) {
+            sendNow(c.binary(), c.possibleDuplicate(), c.payload(), c.future());
+        }
+    }
+
+    private void sendNow(boolean binary, boolean possibleDuplicate, byte[] payload, CompletableFuture<Void> future) {
         SessionExpiredException end = ended;
         if (end != null) {
             future.completeExceptionally(end);
@@ -157,9 +192,10 @@ public final class SessionEngine {
             future.completeExceptionally(new BackpressureException("message of " + payload.length
                     + " bytes is larger than the replay buffer (" + config.replayMaxBytes() + " bytes)"));
         } else if (waiting.isEmpty() && replay.hasRoomFor(payload.length)) {
-            append(binary, payload, future);
+            append(binary, possibleDuplicate, payload, future);
         } else if (config.whenFull() == SessionConfig.WhenFull.WAIT && !config.waitTimeout().isZero()) {
-            waiting.add(new Waiting(binary, payload, future, scheduler.nanoTime() + config.waitTimeout().toNanos()));
+            waiting.add(new Waiting(binary, possibleDuplicate, payload, future,
+                    scheduler.nanoTime() + config.waitTimeout().toNanos()));
             scheduleWaitSweep();
         } else {
             future.completeExceptionally(new BackpressureException("replay buffer full (" + replay.size()
@@ -167,8 +203,8 @@ public final class SessionEngine {
         }
     }
 
-    private void append(boolean binary, byte[] payload, CompletableFuture<Void> future) {
-        ReplayBuffer.Entry e = replay.append(binary, payload, future);
+    private void append(boolean binary, boolean possibleDuplicate, byte[] payload, CompletableFuture<Void> future) {
+        ReplayBuffer.Entry e = replay.append(binary, possibleDuplicate, payload, future);
         WebSocketConnection c = current;
         if (c != null) {
             write(c, e);
@@ -182,7 +218,11 @@ public final class SessionEngine {
         // No completion stage per write: the send's own future completes on the peer's ack.
         long ack = inbound.lastReceived();
         inbound.acknowledged();
-        connection.sendBinaryUnconfirmed(FrameCodec.dataHeader(e.seq(), ack, e.binary()), e.payload());
+        if (e.seq() > highestWritten) {
+            highestWritten = e.seq();
+        }
+        connection.sendBinaryUnconfirmed(FrameCodec.dataHeader(e.seq(), ack, e.binary(), e.possibleDuplicate()),
+                e.payload());
     }
 
     /**
@@ -226,10 +266,11 @@ public final class SessionEngine {
     private void deliver(Frame.Data d) {
         byte[] payload = new byte[d.payload().remaining()];
         d.payload().get(payload);
+        Delivery delivery = new Delivery(d.seq(), d.possibleDuplicate());
         if (d.binary()) {
-            receiver.onBinary(payload);
+            receiver.onBinary(payload, delivery);
         } else {
-            receiver.onText(new String(payload, StandardCharsets.UTF_8));
+            receiver.onText(new String(payload, StandardCharsets.UTF_8), delivery);
         }
     }
 
@@ -271,7 +312,7 @@ public final class SessionEngine {
     private void admitWaiting() {
         while (!waiting.isEmpty() && replay.hasRoomFor(waiting.peekFirst().payload().length)) {
             Waiting w = waiting.pollFirst();
-            append(w.binary(), w.payload(), w.future());
+            append(w.binary(), w.possibleDuplicate(), w.payload(), w.future());
         }
     }
 
@@ -292,37 +333,84 @@ public final class SessionEngine {
     }
 
     /**
-     * Ends the session: every unacknowledged message is failed with {@link NotDeliveredException}
-     * (cause: the returned exception, which lists them all), waiting sends too, and later sends fail.
+     * Ends the session for good (expired, or its owner closed): every unacknowledged message's stage
+     * fails — with {@link InDoubtException} if it was written to a connection, else with
+     * {@link NotDeliveredException} — waiting sends too, and later sends fail. The returned
+     * exception lists them all; calling again returns the same one.
      */
     public SessionExpiredException reset(String reason) {
         SessionExpiredException already = ended;
-        if (already != null) {
-            return already;
+        return already != null ? already : end(reason, null).reason();
+    }
+
+    /**
+     * Ends the session because the peer started a new one, handing over what can continue there:
+     * messages never written to any connection (they cannot have been received), and — with
+     * {@link SessionConfig.InDoubt#RESEND} — the in-doubt ones (written, never acknowledged),
+     * flagged as possible duplicates. The rest fail as in {@link #reset}. Pass
+     * {@link Handover#carried()} to the successor's {@link #adopt}, before anything else is sent there.
+     *
+     * @throws IllegalStateException when the session already ended
+     */
+    public Handover handOver(String reason, SessionConfig.InDoubt inDoubt) {
+        if (ended != null) {
+            throw new IllegalStateException("session already ended: " + ended.getMessage());
         }
+        return end(reason, Objects.requireNonNull(inDoubt, "inDoubt"));
+    }
+
+    private Handover end(String reason, SessionConfig.@Nullable InDoubt carryPolicy) {
         cancelAckTimer();
         if (waitTimer != null) {
             waitTimer.cancel();
             waitTimer = null;
         }
-        List<ReplayBuffer.Entry> unacked = replay.drain();
-        List<UndeliveredMessage> undelivered = new ArrayList<>();
-        unacked.forEach(e -> undelivered.add(new UndeliveredMessage(e.seq(), e.binary(), e.payload())));
-        long seq = replay.lastSeq();
-        for (Waiting w : waiting) {
-            undelivered.add(new UndeliveredMessage(++seq, w.binary(), w.payload()));
+        List<Pending> pending = new ArrayList<>();
+        for (ReplayBuffer.Entry e : replay.drain()) {
+            pending.add(new Pending(e.seq(), e.binary(), e.possibleDuplicate(), e.payload(), e.future(),
+                    e.seq() <= highestWritten));
         }
-        SessionExpiredException end = new SessionExpiredException(reason, undelivered);
+        long seq = replay.lastSeq();
+        while (!waiting.isEmpty()) {
+            Waiting w = waiting.pollFirst();
+            pending.add(new Pending(++seq, w.binary(), w.possibleDuplicate(), w.payload(), w.future(), false));
+        }
+        List<UnacknowledgedMessage> listed = new ArrayList<>(pending.size());
+        List<Carried> carried = new ArrayList<>();
+        for (Pending p : pending) {
+            UnacknowledgedMessage.Fate fate = fate(p.written(), carryPolicy);
+            listed.add(new UnacknowledgedMessage(p.seq(), p.binary(), p.payload(), p.written(), fate));
+            if (fate != UnacknowledgedMessage.Fate.FAILED) {
+                // A message resent once stays a possible duplicate if it has to be resent again.
+                carried.add(new Carried(p.binary(), p.written() || p.possibleDuplicate(), p.payload(), p.future()));
+            }
+        }
+        SessionExpiredException end = new SessionExpiredException(reason, listed);
         ended = end;
         current = null;
-        for (int i = 0; i < unacked.size(); i++) {
-            unacked.get(i).future().completeExceptionally(new NotDeliveredException(undelivered.get(i), end));
+        for (int i = 0; i < pending.size(); i++) {
+            UnacknowledgedMessage m = listed.get(i);
+            if (m.fate() == UnacknowledgedMessage.Fate.FAILED) {
+                pending.get(i).future().completeExceptionally(
+                        m.written() ? new InDoubtException(m, end) : new NotDeliveredException(m, end));
+            }
         }
-        int i = unacked.size();
-        while (!waiting.isEmpty()) {
-            waiting.pollFirst().future().completeExceptionally(new NotDeliveredException(undelivered.get(i++), end));
+        return new Handover(end, List.copyOf(carried));
+    }
+
+    private static UnacknowledgedMessage.Fate fate(boolean written, SessionConfig.@Nullable InDoubt carryPolicy) {
+        if (carryPolicy == null) {
+            return UnacknowledgedMessage.Fate.FAILED;
         }
-        return end;
+        if (!written) {
+            return UnacknowledgedMessage.Fate.CARRIED_OVER;
+        }
+        return carryPolicy == SessionConfig.InDoubt.RESEND ? UnacknowledgedMessage.Fate.RESENT
+                : UnacknowledgedMessage.Fate.FAILED;
+    }
+
+    private record Pending(long seq, boolean binary, boolean possibleDuplicate, byte[] payload,
+            CompletableFuture<Void> future, boolean written) {
     }
 
     public SessionStats stats() {

@@ -52,6 +52,18 @@ class FrameCodecTest {
     }
 
     @Test
+    void possibleDuplicateFlag_roundTrips_andTheWritePathHeaderCarriesIt() {
+        for (boolean binary : new boolean[] {false, true}) {
+            Frame.Data flagged = new Frame.Data(9, 4, binary, true, ByteBuffer.wrap(new byte[] {1, 2}));
+            ByteBuffer encoded = FrameCodec.encode(flagged);
+            assertThat(encoded.get(1) & 0xff).isEqualTo((binary ? FrameCodec.FLAG_BINARY : 0) | FrameCodec.FLAG_POSSIBLE_DUPLICATE);
+            assertThat(FrameCodec.decode(encoded)).isEqualTo(flagged);
+            ByteBuffer header = FrameCodec.dataHeader(9, 4, binary, true);
+            assertThat(ByteBuffer.allocate(20).put(header).put(new byte[] {1, 2}).flip()).isEqualTo(encoded);
+        }
+    }
+
+    @Test
     void dataRoundTrip_textAndBinary_payloadIsAView() {
         for (boolean binary : new boolean[] {false, true}) {
             byte[] payload = "héllo".getBytes(StandardCharsets.UTF_8);
@@ -86,7 +98,7 @@ class FrameCodecTest {
         byte[] ackWithTrailer = Arrays.copyOf(toArray(FrameCodec.encode(new Frame.Ack(1))), 10);
         assertThat(reject(ackWithTrailer)).contains("1 bytes after the end of a ACK frame");
         byte[] data = toArray(FrameCodec.encode(new Frame.Data(1, 0, false, ByteBuffer.allocate(0))));
-        data[1] = 0x02;
+        data[1] = 0x04;
         assertThat(reject(data)).contains("unknown DATA flags");
         byte[] seqZero = toArray(FrameCodec.encode(new Frame.Data(1, 0, false, ByteBuffer.allocate(0))));
         seqZero[9] = 0;

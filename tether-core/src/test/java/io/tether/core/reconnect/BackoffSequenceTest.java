@@ -59,14 +59,15 @@ class BackoffSequenceTest {
     }
 
     @Test
-    void defaultPolicy_isDecorrelatedJitter500msTo30s_unlimited() {
+    void defaultPolicy_isDecorrelatedJitter250msTo30s_unlimited_workingAfter2s() {
         ReconnectPolicy policy = ReconnectPolicy.DEFAULT;
-        assertThat(policy.backoff()).isEqualTo(new DecorrelatedJitterBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 3.0));
+        assertThat(policy.backoff()).isEqualTo(new DecorrelatedJitterBackoff(Duration.ofMillis(250), Duration.ofSeconds(30), 3.0));
+        assertThat(policy.resetAfter()).isEqualTo(Duration.ofSeconds(2));
         assertThat(policy.maxAttempts()).isZero();
         assertThat(policy.maxElapsed()).isZero();
         BackoffSequence seq = new BackoffSequence(policy, new Random(2), 0);
         for (int i = 0; i < 10_000; i++) {
-            assertThat(seq.next(i * S, Duration.ZERO).orElseThrow()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(30));
+            assertThat(seq.next(i * S, Duration.ZERO).orElseThrow()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(30));
         }
         assertThat(policy.toBuilder().build()).isEqualTo(policy);
     }

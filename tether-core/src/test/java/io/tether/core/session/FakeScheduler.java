@@ -2,8 +2,8 @@ package io.tether.core.session;
 
 import java.util.PriorityQueue;
 
-/** Virtual time: tasks run only when the test advances the clock. Single-threaded. */
-final class FakeScheduler implements Scheduler {
+/** Virtual time: tasks run only when the test advances the clock. Single-threaded; {@link #execute} runs at once. */
+public final class FakeScheduler implements Scheduler {
     private record Task(long at, long order, Runnable run, boolean[] cancelled) {
     }
 
@@ -34,7 +34,7 @@ final class FakeScheduler implements Scheduler {
         return true;
     }
 
-    void advanceMillis(long millis) {
+    public void advanceMillis(long millis) {
         long until = now + millis * 1_000_000L;
         while (!tasks.isEmpty() && tasks.peek().at <= until) {
             Task t = tasks.poll();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tether.core.BackpressureException;
+import io.tether.core.InDoubtException;
 import io.tether.core.NotDeliveredException;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.SessionExpiredException;
@@ -158,12 +159,98 @@ class SessionEngineTest {
             futures.add(engine.send(false, s.getBytes()).toCompletableFuture());
         }
         engine.onFrame(c, ack(1));
+        engine.detach(c);
+        futures.add(engine.send(false, "d".getBytes()).toCompletableFuture());
         SessionExpiredException e = engine.reset("expired");
-        assertThat(e.undelivered()).extracting(UndeliveredMessage::text).containsExactly("b", "c");
+        assertThat(e.unacknowledged()).extracting(UnacknowledgedMessage::text).containsExactly("b", "c", "d");
+        assertThat(e.unacknowledged()).extracting(UnacknowledgedMessage::written).containsExactly(true, true, false);
+        assertThat(e.inDoubt()).extracting(UnacknowledgedMessage::text).containsExactly("b", "c");
         assertThat(futures.get(0)).isCompleted();
-        assertThatThrownBy(() -> futures.get(1).join()).hasCauseInstanceOf(NotDeliveredException.class)
-                .cause().satisfies(t -> assertThat(((NotDeliveredException) t).message().text()).isEqualTo("b"));
+        assertThatThrownBy(() -> futures.get(1).join()).hasCauseInstanceOf(InDoubtException.class)
+                .cause().satisfies(t -> assertThat(((InDoubtException) t).message().text()).isEqualTo("b"));
+        assertThatThrownBy(() -> futures.get(3).join()).hasCauseInstanceOf(NotDeliveredException.class)
+                .cause().satisfies(t -> assertThat(((NotDeliveredException) t).message().text()).isEqualTo("d"));
         assertThat(engine.send(false, "later".getBytes()).toCompletableFuture()).isCompletedExceptionally();
+    }
+
+    @Test
+    void handOver_carriesNeverWrittenMessages_andFailsInDoubtOnes_byDefault() {
+        SessionEngine old = engine(SessionConfig.DEFAULT);
+        CapturingConnection c = new CapturingConnection();
+        old.attach(c, 0);
+        CompletableFuture<Void> acked = old.send(false, "a".getBytes()).toCompletableFuture();
+        CompletableFuture<Void> written = old.send(false, "b".getBytes()).toCompletableFuture();
+        old.onFrame(c, ack(1));
+        old.detach(c);
+        CompletableFuture<Void> neverWritten = old.send(false, "c".getBytes()).toCompletableFuture();
+
+        SessionEngine.Handover h = old.handOver("new session", SessionConfig.InDoubt.FAIL);
+
+        assertThat(acked).isCompleted();
+        assertThatThrownBy(written::join).hasCauseInstanceOf(InDoubtException.class);
+        assertThat(neverWritten).isNotDone();
+        assertThat(h.reason().unacknowledged()).extracting(UnacknowledgedMessage::fate)
+                .containsExactly(UnacknowledgedMessage.Fate.FAILED, UnacknowledgedMessage.Fate.CARRIED_OVER);
+        SessionEngine next = engine(SessionConfig.DEFAULT);
+        CapturingConnection c2 = new CapturingConnection();
+        next.attach(c2, 0);
+        next.adopt(h.carried());
+        CompletableFuture<Void> later = next.send(false, "d".getBytes()).toCompletableFuture();
+        assertThat(c2.of(Frame.Data.class)).extracting(d -> d.seq() + ":" + d.possibleDuplicate())
+                .containsExactly("1:false", "2:false");
+        next.onFrame(c2, ack(2));
+        assertThat(neverWritten).isCompleted();
+        assertThat(later).isCompleted();
+    }
+
+    @Test
+    void handOver_withResend_sendsInDoubtMessagesAgain_flaggedAsPossibleDuplicates() {
+        SessionEngine old = engine(SessionConfig.DEFAULT);
+        CapturingConnection c = new CapturingConnection();
+        old.attach(c, 0);
+        CompletableFuture<Void> written = old.send(false, "b".getBytes()).toCompletableFuture();
+        old.detach(c);
+        CompletableFuture<Void> neverWritten = old.send(false, "c".getBytes()).toCompletableFuture();
+
+        SessionEngine.Handover h = old.handOver("new session", SessionConfig.InDoubt.RESEND);
+
+        assertThat(h.reason().unacknowledged()).extracting(UnacknowledgedMessage::fate)
+                .containsExactly(UnacknowledgedMessage.Fate.RESENT, UnacknowledgedMessage.Fate.CARRIED_OVER);
+        SessionEngine next = engine(SessionConfig.DEFAULT);
+        CapturingConnection c2 = new CapturingConnection();
+        next.attach(c2, 0);
+        next.adopt(h.carried());
+        assertThat(c2.of(Frame.Data.class)).extracting(d -> d.seq() + ":" + d.possibleDuplicate())
+                .containsExactly("1:true", "2:false");
+        next.onFrame(c2, ack(2));
+        assertThat(written).isCompleted();
+        assertThat(neverWritten).isCompleted();
+    }
+
+    @Test
+    void possibleDuplicateFlag_reachesTheReceiver() {
+        List<Delivery> deliveries = new ArrayList<>();
+        SessionEngine receiving = new SessionEngine(SessionConfig.DEFAULT, scheduler, new SessionEngine.Receiver() {
+            @Override
+            public void onText(String text) {
+                throw new AssertionError("the three-argument form must be called");
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+                throw new AssertionError("the three-argument form must be called");
+            }
+
+            @Override
+            public void onText(String text, Delivery delivery) {
+                deliveries.add(delivery);
+            }
+        });
+        CapturingConnection c = new CapturingConnection();
+        receiving.attach(c, 0);
+        receiving.onFrame(c, FrameCodec.encode(new Frame.Data(1, 0, false, true, ByteBuffer.wrap(new byte[] {'x'}))).array());
+        receiving.onFrame(c, data(2, 0, "y"));
+        assertThat(deliveries).containsExactly(new Delivery(1, true), new Delivery(2, false));
     }
 
     @Test

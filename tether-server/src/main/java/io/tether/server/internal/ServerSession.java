@@ -6,6 +6,7 @@ import io.tether.core.SessionExpiredException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.protocol.Frame;
 import io.tether.core.protocol.FrameCodec;
+import io.tether.core.session.Delivery;
 import io.tether.core.session.Scheduler;
 import io.tether.core.session.SessionConfig;
 import io.tether.core.session.SessionEngine;
@@ -65,6 +66,16 @@ final class ServerSession implements Session, SessionStore.Stored {
             @Override
             public void onBinary(byte[] data) {
                 guard("onBinary", () -> listener.onBinary(ServerSession.this, data));
+            }
+
+            @Override
+            public void onText(String text, Delivery delivery) {
+                guard("onText", () -> listener.onText(ServerSession.this, text, delivery));
+            }
+
+            @Override
+            public void onBinary(byte[] data, Delivery delivery) {
+                guard("onBinary", () -> listener.onBinary(ServerSession.this, data, delivery));
             }
         });
     }
