@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code java -jar tether-bench.jar server|load|idle|jmh ...}; tether-bench/run.sh drives it. */
 @Command(name = "tether-bench", mixinStandardHelpOptions = true,
-        subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class})
+        subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class,
+                BenchMain.Flap.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -115,6 +116,24 @@ public final class BenchMain {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "flap", description = "One tether.v1 client behind the fault proxy, 50 msg/s each way: "
+            + "outage per fault and losses per direction (issue 10's flapping measurement).")
+    static final class Flap implements Callable<Integer> {
+        @Option(names = "--scenario", defaultValue = "RESET", description = "RESET or BLACKHOLE")
+        io.tether.bench.flap.FlapRun.Scenario scenario;
+        @Option(names = "--seconds", defaultValue = "60")
+        int seconds;
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean clean = new io.tether.bench.flap.FlapRun(scenario, java.time.Duration.ofSeconds(seconds), seed,
+                    System.out).run();
+            return clean ? 0 : 1;
         }
     }
 
