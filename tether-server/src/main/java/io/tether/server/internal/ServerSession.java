@@ -1,6 +1,7 @@
 package io.tether.server.internal;
 
 import io.tether.core.CloseCodes;
+import io.tether.core.HandshakeRequest;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.SessionExpiredException;
 import io.tether.core.WebSocketConnection;
@@ -17,6 +18,7 @@ import io.tether.server.SessionStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +39,9 @@ final class ServerSession implements Session, SessionStore.Stored {
     private final SessionListener listener;
     private final SessionStore<ServerSession> store;
     private final SessionEngine engine;
+    /** Of the connection that created the session; the references it already holds, no copies. */
+    private final HandshakeRequest handshake;
+    private final Map<String, Object> attributes;
     private byte[] token;
     /**
      * The token the client resumed with last time, still accepted until the client shows it
@@ -49,8 +54,10 @@ final class ServerSession implements Session, SessionStore.Stored {
     private boolean expired;
 
     ServerSession(String id, byte[] token, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            SessionStore<ServerSession> store) {
+            SessionStore<ServerSession> store, WebSocketConnection creator) {
         this.id = id;
+        this.handshake = creator.handshake();
+        this.attributes = creator.attributes();
         this.token = token;
         this.scheduler = scheduler;
         this.config = config;
@@ -193,6 +200,16 @@ final class ServerSession implements Session, SessionStore.Stored {
     @Override
     public Optional<WebSocketConnection> connection() {
         return Optional.ofNullable(engine.connection());
+    }
+
+    @Override
+    public HandshakeRequest handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
     }
 
     @Override
