@@ -12,6 +12,7 @@ import io.tether.core.session.SessionConfig;
 import io.tether.core.session.SessionEngine;
 import io.tether.core.session.SessionStats;
 import io.tether.netty.CallbackGuard;
+import io.tether.server.ConnectionReplacedException;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
 import io.tether.server.SessionStore;
@@ -106,12 +107,7 @@ final class ServerSession implements Session, SessionStore.Stored {
             ttlTimer.cancel();
             ttlTimer = null;
         }
-        WebSocketConnection previous = engine.connection();
-        if (previous != null && previous != connection) {
-            // The client gave up on it (half-open after a network change): it resumes here now.
-            engine.detach(previous);
-            previous.close(1000, "session resumed on another connection");
-        }
+        replacePrevious(connection);
         Frame.Welcome welcome = new Frame.Welcome(resumed, engine.lastReceived(), id,
                 new String(newToken, StandardCharsets.US_ASCII), config.ttl().toMillis());
         connection.sendBinary(FrameCodec.encode(welcome).array());
@@ -131,6 +127,22 @@ final class ServerSession implements Session, SessionStore.Stored {
             // it: its close went unnoticed, so notice it now (a second report is a no-op).
             connectionEnded(connection, new io.tether.core.ConnectionClosedException(1006, "closed during the handshake"));
         }
+    }
+
+    /**
+     * Detaches the connection still attached, if any: the client gave up on it (half-open after a
+     * network change) and resumes on {@code newer}. The listener hears of it as a disconnect, before
+     * the resume; the old connection's own end, reported later, finds it detached and is ignored.
+     */
+    private void replacePrevious(WebSocketConnection newer) {
+        WebSocketConnection previous = engine.connection();
+        if (previous == null || previous == newer) {
+            return;
+        }
+        engine.detach(previous);
+        ConnectionReplacedException cause = new ConnectionReplacedException(previous.id(), newer.id());
+        guard("onSessionDisconnected", () -> listener.onSessionDisconnected(this, cause));
+        previous.close(1000, "session resumed on another connection");
     }
 
     /**
