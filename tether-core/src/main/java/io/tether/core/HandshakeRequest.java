@@ -4,7 +4,6 @@ import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Build one with {@link #builder()} (handy to test a handshake gate).
  *
  * <p>Every connection keeps its handshake for its whole life, so it is stored compactly: all header
- * names and values in one string with an index of offsets, the query undecoded. What is derived —
+ * lines in one string ({@code name:value\n}, as HTTP allows neither a colon in a name nor a line
+ * break in a value), the query undecoded. What is derived —
  * decoded query parameters, header value lists, offered subprotocols — is computed on each call;
  * keep the result if you need it often. Nothing returned is null unless marked {@code @Nullable}.
  *
@@ -27,14 +27,10 @@ import org.jspecify.annotations.Nullable;
  * credentials (Authorization, Cookie, {@code ?token=}), which do not belong in logs.
  */
 public final class HandshakeRequest {
-    private static final int[] NO_BOUNDS = {0};
-
     private final String path;
     private final @Nullable String rawQuery;
-    /** Header names and values, back to back, in the order received. */
+    /** Every header line as {@code name:value\n}, in the order received. */
     private final String headerText;
-    /** Start of name i at {@code bounds[2i]}, of its value at {@code bounds[2i+1]}; ends with the length. */
-    private final int[] bounds;
     private final @Nullable SocketAddress remoteAddress;
     private final @Nullable String subprotocol;
 
@@ -42,12 +38,6 @@ public final class HandshakeRequest {
         this.path = b.path;
         this.rawQuery = b.rawQuery;
         this.headerText = b.text.toString();
-        if (b.boundCount == 0) {
-            this.bounds = NO_BOUNDS;
-        } else {
-            this.bounds = Arrays.copyOf(b.bounds, b.boundCount + 1);
-            this.bounds[b.boundCount] = headerText.length();
-        }
         this.remoteAddress = b.remoteAddress;
         this.subprotocol = b.subprotocol;
     }
@@ -107,9 +97,9 @@ public final class HandshakeRequest {
     /** The first value of header {@code name}, compared ignoring case; empty when absent. */
     public Optional<String> header(String name) {
         Objects.requireNonNull(name, "name");
-        for (int i = 0; i < headerCount(); i++) {
-            if (nameIs(i, name)) {
-                return Optional.of(value(i));
+        for (int start = 0; start < headerText.length(); start = next(start)) {
+            if (nameIs(start, name)) {
+                return Optional.of(value(start));
             }
         }
         return Optional.empty();
@@ -119,9 +109,9 @@ public final class HandshakeRequest {
     public List<String> headerValues(String name) {
         Objects.requireNonNull(name, "name");
         List<String> values = new ArrayList<>(1);
-        for (int i = 0; i < headerCount(); i++) {
-            if (nameIs(i, name)) {
-                values.add(value(i));
+        for (int start = 0; start < headerText.length(); start = next(start)) {
+            if (nameIs(start, name)) {
+                values.add(value(start));
             }
         }
         return List.copyOf(values);
@@ -129,9 +119,9 @@ public final class HandshakeRequest {
 
     /** The header names as received (first spelling of each, compared ignoring case), in order; unmodifiable. */
     public List<String> headerNames() {
-        List<String> names = new ArrayList<>(headerCount());
-        for (int i = 0; i < headerCount(); i++) {
-            String n = name(i);
+        List<String> names = new ArrayList<>();
+        for (int start = 0; start < headerText.length(); start = next(start)) {
+            String n = headerText.substring(start, headerText.indexOf(':', start));
             if (names.stream().noneMatch(n::equalsIgnoreCase)) {
                 names.add(n);
             }
@@ -141,21 +131,30 @@ public final class HandshakeRequest {
 
     /** Number of header lines (a name sent twice counts twice). */
     public int headerCount() {
-        return (bounds.length - 1) / 2;
+        int count = 0;
+        for (int start = 0; start < headerText.length(); start = next(start)) {
+            count++;
+        }
+        return count;
     }
 
-    private boolean nameIs(int i, String name) {
-        int start = bounds[2 * i];
-        int length = bounds[2 * i + 1] - start;
-        return length == name.length() && headerText.regionMatches(true, start, name, 0, length);
+    /** Start of the line after the one starting at {@code start}. */
+    private int next(int start) {
+        return headerText.indexOf('\n', start) + 1;
     }
 
-    private String name(int i) {
-        return headerText.substring(bounds[2 * i], bounds[2 * i + 1]);
+    /** Whether the line at {@code start} is header {@code name}; no name has a colon, so none matches one with. */
+    private boolean nameIs(int start, String name) {
+        int length = name.length();
+        if (name.indexOf(':') >= 0) {
+            return false;
+        }
+        return start + length < headerText.length() && headerText.charAt(start + length) == ':'
+                && headerText.regionMatches(true, start, name, 0, length);
     }
 
-    private String value(int i) {
-        return headerText.substring(bounds[2 * i + 1], bounds[2 * i + 2]);
+    private String value(int start) {
+        return headerText.substring(headerText.indexOf(':', start) + 1, headerText.indexOf('\n', start));
     }
 
     /** The peer's address: the client's on the server, the server's on the client; null in a hand-built request without one. */
@@ -194,22 +193,20 @@ public final class HandshakeRequest {
 
     public Builder toBuilder() {
         Builder b = new Builder().path(path).rawQuery(rawQuery).remoteAddress(remoteAddress).subprotocol(subprotocol);
-        for (int i = 0; i < headerCount(); i++) {
-            b.header(name(i), value(i));
-        }
+        b.text.append(headerText);
         return b;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof HandshakeRequest r && path.equals(r.path) && Objects.equals(rawQuery, r.rawQuery)
-                && headerText.equals(r.headerText) && Arrays.equals(bounds, r.bounds)
+                && headerText.equals(r.headerText)
                 && Objects.equals(remoteAddress, r.remoteAddress) && Objects.equals(subprotocol, r.subprotocol);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, rawQuery, headerText, Arrays.hashCode(bounds), remoteAddress, subprotocol);
+        return Objects.hash(path, rawQuery, headerText, remoteAddress, subprotocol);
     }
 
     /** Path, peer, header count and subprotocol; never header values or the query (they may hold secrets). */
@@ -224,8 +221,6 @@ public final class HandshakeRequest {
         private String path = "/";
         private @Nullable String rawQuery;
         private final StringBuilder text = new StringBuilder();
-        private int[] bounds = new int[16];
-        private int boundCount;
         private @Nullable SocketAddress remoteAddress;
         private @Nullable String subprotocol;
 
@@ -248,21 +243,31 @@ public final class HandshakeRequest {
             return this;
         }
 
-        /** Appends one header line; names and values are kept as given, values may repeat. */
+        /**
+         * Appends one header line; names and values are kept as given, names may repeat.
+         *
+         * @throws IllegalArgumentException for an empty name, a name with a colon, or a line break
+         *     in either (HTTP allows none of them)
+         */
         public Builder header(CharSequence name, CharSequence value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
             if (name.length() == 0) {
                 throw new IllegalArgumentException("header name must not be empty");
             }
-            if (boundCount + 2 >= bounds.length) {
-                bounds = Arrays.copyOf(bounds, bounds.length * 2);
-            }
-            bounds[boundCount++] = text.length();
-            text.append(name);
-            bounds[boundCount++] = text.length();
-            text.append(value);
+            requireNo(name, ":\r\n", "header name");
+            requireNo(value, "\r\n", "value of header " + name);
+            text.append(name).append(':').append(value).append('\n');
             return this;
+        }
+
+        private static void requireNo(CharSequence s, String forbidden, String what) {
+            for (int i = 0; i < s.length(); i++) {
+                if (forbidden.indexOf(s.charAt(i)) >= 0) {
+                    throw new IllegalArgumentException(what + " must not contain "
+                            + (s.charAt(i) == ':' ? "':'" : "a line break"));
+                }
+            }
         }
 
         public Builder remoteAddress(@Nullable SocketAddress value) {

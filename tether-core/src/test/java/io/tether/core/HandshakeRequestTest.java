@@ -87,5 +87,19 @@ class HandshakeRequestTest {
     void builder_refusesBadInput() {
         assertThatThrownBy(() -> HandshakeRequest.builder().path("chat")).hasMessageContaining("must start with '/'");
         assertThatThrownBy(() -> HandshakeRequest.builder().header("", "v")).hasMessageContaining("header name");
+        assertThatThrownBy(() -> HandshakeRequest.builder().header("a:b", "v")).hasMessageContaining("must not contain ':'");
+        assertThatThrownBy(() -> HandshakeRequest.builder().header("a", "v\r\nX: y")).hasMessageContaining("line break");
+    }
+
+    @Test
+    void valuesMayHoldColons_andANameWithAColonMatchesNothing() {
+        HandshakeRequest r = HandshakeRequest.builder().header("a", "b:x").header("Origin", "https://h:8443").build();
+        assertThat(r.header("a")).contains("b:x");
+        assertThat(r.header("a:b")).isEmpty();
+        assertThat(r.header("origin")).contains("https://h:8443");
+        assertThat(r.header("o")).isEmpty();
+        assertThat(r.header("Origins")).isEmpty();
+        assertThat(r.headerNames()).containsExactly("a", "Origin");
+        assertThat(r.headerCount()).isEqualTo(2);
     }
 }
