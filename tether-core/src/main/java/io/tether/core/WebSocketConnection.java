@@ -30,9 +30,14 @@ public interface WebSocketConnection {
     /**
      * The opening handshake: on the server the upgrade request received, on the client the request
      * sent; both with the selected subprotocol and this connection's remote address. Its path and
-     * subprotocol are those of {@link #path()} and {@link #subprotocol()}.
+     * subprotocol are those of {@link #path()} and {@link #subprotocol()}. Tether's connections
+     * return the real one; the default, for other implementations (test doubles), builds one with
+     * just the path, remote address and subprotocol, on each call.
      */
-    HandshakeRequest handshake();
+    default HandshakeRequest handshake() {
+        return HandshakeRequest.builder().path(path()).remoteAddress(remoteAddress()).subprotocol(subprotocol())
+                .build();
+    }
 
     /**
      * What the server's handshake gate attached when it accepted this connection (for example the

@@ -1,6 +1,5 @@
 package io.tether.core.session;
 
-import io.tether.core.HandshakeRequest;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.heartbeat.RoundTripTime;
 import io.tether.core.protocol.Frame;
@@ -36,11 +35,6 @@ final class CapturingConnection implements WebSocketConnection {
     @Override
     public String subprotocol() {
         return "tether.v1";
-    }
-
-    @Override
-    public HandshakeRequest handshake() {
-        return HandshakeRequest.builder().remoteAddress(remoteAddress()).subprotocol(subprotocol()).build();
     }
 
     @Override
