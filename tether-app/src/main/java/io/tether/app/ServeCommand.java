@@ -1,6 +1,7 @@
 package io.tether.app;
 
 import io.tether.app.chat.ChatService;
+import io.tether.core.FrameLimits;
 import io.tether.server.AdmissionConfig;
 import io.tether.server.EchoListener;
 import io.tether.server.EchoSessions;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,6 +51,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Handshakes admitted at once under --admission-rate (default ${DEFAULT-VALUE}).")
     int admissionBurst;
 
+    @Option(names = "--max-frame-size", converter = SizeConverter.class, paramLabel = "SIZE",
+            description = "Largest frame payload accepted (1009 beyond it), e.g. 64KiB or 16MiB; default 1MiB.")
+    @Nullable Integer maxFrameSize;
+
+    @Option(names = "--max-message-size", converter = SizeConverter.class, paramLabel = "SIZE",
+            description = "Largest message after joining fragments (1009 beyond it); default 1MiB,"
+                    + " or --max-frame-size when that is larger.")
+    @Nullable Integer maxMessageSize;
+
     @Option(names = "--stats-interval", converter = DurationConverter.class, paramLabel = "D",
             description = "Print handshake and connection counters on stdout every D.")
     Duration statsInterval;
@@ -56,12 +67,31 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat;
 
+    /** ServerConfig's own rule ({@link FrameLimits#validate}), told in the options' names. */
+    private static @Nullable String sizeProblem(int frame, int message) {
+        if (frame < FrameLimits.MIN_FRAME_SIZE) {
+            return "--max-frame-size must be at least " + FrameLimits.MIN_FRAME_SIZE + "B (a control frame), was " + frame + "B";
+        }
+        if (message < frame) {
+            return "--max-message-size (" + message + "B) must be at least --max-frame-size (" + frame + "B)";
+        }
+        return null;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        int frame = maxFrameSize != null ? maxFrameSize : ServerConfig.DEFAULT_MAX_FRAME_SIZE;
+        int message = maxMessageSize != null ? maxMessageSize : Math.max(ServerConfig.DEFAULT_MAX_MESSAGE_SIZE, frame);
+        String sizeProblem = sizeProblem(frame, message);
+        if (sizeProblem != null) {
+            spec.commandLine().getErr().println("tether serve: " + sizeProblem);
+            return 2;
+        }
         ServerConfig config;
         try {
             config = ServerConfig.builder().host(host).port(port)
+                    .maxFrameSize(frame).maxMessageSize(message)
                     .heartbeat(heartbeat.toConfig())
                     .drainWindow(drainWindow)
                     .restartRetryAfter(retryHint)

@@ -12,6 +12,7 @@ import io.tether.server.ServerConfig;
 import io.tether.server.TetherServer;
 import io.tether.testkit.FaultProxy;
 import io.tether.testkit.PeerProcess;
+import io.tether.testkit.RawWebSocket;
 import io.tether.testkit.RecordingListener;
 import java.io.ByteArrayInputStream;
 import java.io.PipedInputStream;
@@ -140,6 +141,49 @@ class TetherCliTest {
             feed.close();
             assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
             assertThat(out.toString()).isEqualTo("exactly once" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void serve_badSize_isAUsageError_namingTheOptionAndTheAcceptedForms() {
+        Result r = run(new byte[0], "serve", "--port", "0", "--max-frame-size", "12XB");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--max-frame-size", "12XB", "B, KiB, MiB or GiB");
+    }
+
+    @Test
+    void serve_sizesAgainstServerConfigsLimits_areUsageErrors_inTheOptionsNames() {
+        Result tiny = run(new byte[0], "serve", "--port", "0", "--max-frame-size", "100");
+        assertThat(tiny.exit()).isEqualTo(2);
+        assertThat(tiny.err()).contains("tether serve: --max-frame-size must be at least 125B");
+        Result inverted = run(new byte[0], "serve", "--port", "0", "--max-frame-size", "4MiB", "--max-message-size", "1MiB");
+        assertThat(inverted.exit()).isEqualTo(2);
+        assertThat(inverted.err()).contains("--max-message-size (1048576B) must be at least --max-frame-size (4194304B)");
+    }
+
+    @Test
+    void serve_maxMessageSize16MiB_echoesA16MiBMessage() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),
+                "io.tether.app.TetherCli", "serve", "--port", "0", "--max-message-size", "16MiB")) {
+            String banner = serve.nextLine(WAIT);
+            int port = Integer.parseInt(banner.replaceAll(".*:(\\d+)/echo$", "$1"));
+            byte[] message = new byte[16 << 20];
+            new java.util.Random(16).nextBytes(message);
+            int fragment = 1 << 20; // the default frame limit: the message has to be joined
+            try (RawWebSocket ws = RawWebSocket.connect(port, "/echo")) {
+                for (int off = 0; off < message.length; off += fragment) {
+                    ws.sendFrame(off + fragment >= message.length, off == 0 ? RawWebSocket.BINARY : RawWebSocket.CONTINUATION,
+                            java.util.Arrays.copyOfRange(message, off, off + fragment));
+                }
+                RawWebSocket.Frame echo = ws.readFrame();
+                while (echo.opcode() == RawWebSocket.PING) {
+                    echo = ws.readFrame();
+                }
+                assertThat(echo.opcode()).as("not a 1009 close").isEqualTo(RawWebSocket.BINARY);
+                assertThat(echo.payload().length).isEqualTo(message.length);
+                assertThat(java.util.Arrays.equals(echo.payload(), message)).as("the same bytes back").isTrue();
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
  */
 public final class HandshakeRejectedException extends TetherException {
     private final int status;
+    private final String reason;
     private final Map<String, String> headers;
 
     /**
@@ -20,11 +21,17 @@ public final class HandshakeRejectedException extends TetherException {
     public HandshakeRejectedException(int status, String reason, Map<String, String> headers) {
         super("handshake rejected with HTTP " + status + (reason.isEmpty() ? "" : ": " + reason));
         this.status = status;
+        this.reason = reason;
         this.headers = Map.copyOf(headers);
     }
 
     public int status() {
         return status;
+    }
+
+    /** The status line's reason and, when short, the response body in parentheses; possibly empty. */
+    public String reason() {
+        return reason;
     }
 
     /** A response header by lower-case name. */

@@ -3,6 +3,7 @@ package io.tether.core;
 import io.tether.core.heartbeat.RoundTripTime;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,26 @@ public interface WebSocketConnection {
 
     /** The negotiated subprotocol, or null when none was agreed. */
     @Nullable String subprotocol();
+
+    /**
+     * The opening handshake: on the server the upgrade request received, on the client the request
+     * sent; both with the selected subprotocol and this connection's remote address. Its path and
+     * subprotocol are those of {@link #path()} and {@link #subprotocol()}. Tether's connections
+     * return the real one; the default, for other implementations (test doubles), builds one with
+     * just the path, remote address and subprotocol, on each call.
+     */
+    default HandshakeRequest handshake() {
+        return HandshakeRequest.builder().path(path()).remoteAddress(remoteAddress()).subprotocol(subprotocol())
+                .build();
+    }
+
+    /**
+     * What the server's handshake gate attached when it accepted this connection (for example the
+     * authenticated principal); unmodifiable, empty when it attached nothing and on the client.
+     */
+    default Map<String, Object> attributes() {
+        return Map.of();
+    }
 
     /** True until a close frame was sent or received, or the connection dropped. */
     boolean isOpen();

@@ -1,5 +1,6 @@
 package io.tether.netty;
 
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TetherClientHandshaker extends WebSocketClientHandshaker13 {
     private final WebSocketDecoderConfig decoderConfig;
+    private @Nullable HttpHeaders sentHeaders;
 
     /**
      * @param subprotocols comma-separated subprotocols to offer, or null
@@ -31,6 +33,18 @@ public final class TetherClientHandshaker extends WebSocketClientHandshaker13 {
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
+    }
+
+    @Override
+    protected FullHttpRequest newHandshakeRequest() {
+        FullHttpRequest request = super.newHandshakeRequest();
+        sentHeaders = request.headers();
+        return request;
+    }
+
+    /** The headers of the upgrade request as sent (Netty's and ours), once it was built; event loop only. */
+    public @Nullable HttpHeaders sentHeaders() {
+        return sentHeaders;
     }
 
     @Override

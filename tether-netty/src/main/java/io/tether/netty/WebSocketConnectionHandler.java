@@ -21,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectionClosedException;
+import io.tether.core.HandshakeRequest;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
@@ -28,6 +29,7 @@ import io.tether.core.heartbeat.HeartbeatTimeoutException;
 import io.tether.core.heartbeat.RoundTripTime;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +54,9 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     private final Channel channel;
     private final ConnectionSettings settings;
     private final ListenerInvoker listener;
-    private final String path;
-    private final @Nullable String subprotocol;
+    /** Also the source of path and subprotocol, so the connection holds them once. */
+    private final HandshakeRequest handshake;
+    private final Map<String, Object> attributes;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Written on the event loop only; volatile so senders on other threads can fail fast. */
     private volatile ConnectionState state = ConnectionState.OPEN;
@@ -65,13 +68,17 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     private @Nullable Throwable failure;
     private @Nullable ScheduledFuture<?> forceClose;
 
+    /**
+     * @param handshake the opening handshake, with the selected subprotocol
+     * @param attributes what the server's handshake gate attached (unmodifiable; {@code Map.of()} for none)
+     */
     public WebSocketConnectionHandler(Channel channel, ConnectionSettings settings, WebSocketListener listener,
-            String path, @Nullable String subprotocol) {
+            HandshakeRequest handshake, Map<String, Object> attributes) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = new ListenerInvoker(Objects.requireNonNull(listener, "listener"), this);
-        this.path = Objects.requireNonNull(path, "path");
-        this.subprotocol = subprotocol;
+        this.handshake = Objects.requireNonNull(handshake, "handshake");
+        this.attributes = Objects.requireNonNull(attributes, "attributes");
     }
 
     void attachHeartbeat(HeartbeatHandler handler) {
@@ -345,12 +352,22 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
 
     @Override
     public String path() {
-        return path;
+        return handshake.path();
     }
 
     @Override
     public @Nullable String subprotocol() {
-        return subprotocol;
+        return handshake.subprotocol();
+    }
+
+    @Override
+    public HandshakeRequest handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
     }
 
     @Override
@@ -374,6 +391,6 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
 
     @Override
     public String toString() {
-        return "WebSocketConnection[" + id() + " " + path + " " + state + "]";
+        return "WebSocketConnection[" + id() + " " + handshake.path() + " " + state + "]";
     }
 }

@@ -17,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  * @param listener receives every plain connection's events
  * @param sessions receives the events of {@code tether.v1} sessions, or null when the endpoint does
  *     not offer them
+ * @param gate decides which handshakes on this endpoint are accepted, after the server-wide
+ *     {@link ServerConfig#handshakeGate()}; null for no endpoint-specific rule (see {@link #withGate})
  */
 public record Endpoint(String path, List<String> subprotocols, WebSocketListener listener,
-        @Nullable SessionListener sessions) {
+        @Nullable SessionListener sessions, @Nullable HandshakeGate gate) {
     public Endpoint {
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
@@ -29,9 +31,23 @@ public record Endpoint(String path, List<String> subprotocols, WebSocketListener
         Objects.requireNonNull(listener, "listener");
     }
 
+    /** An endpoint with no gate of its own. */
+    public Endpoint(String path, List<String> subprotocols, WebSocketListener listener,
+            @Nullable SessionListener sessions) {
+        this(path, subprotocols, listener, sessions, null);
+    }
+
     /** A plain endpoint speaking the given subprotocols (none selected if the client offers none of them). */
     public Endpoint(String path, List<String> subprotocols, WebSocketListener listener) {
-        this(path, subprotocols, listener, null);
+        this(path, subprotocols, listener, null, null);
+    }
+
+    /**
+     * This endpoint, with {@code value} deciding its handshakes (after the server-wide gate); null
+     * removes the endpoint's gate.
+     */
+    public Endpoint withGate(@Nullable HandshakeGate value) {
+        return new Endpoint(path, subprotocols, listener, sessions, value);
     }
 
     public static Endpoint of(String path, WebSocketListener listener) {

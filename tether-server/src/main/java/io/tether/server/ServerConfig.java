@@ -35,11 +35,13 @@ import org.jspecify.annotations.Nullable;
  * @param sessions settings of {@code tether.v1} sessions (time-to-live, replay buffer, acks)
  * @param staticRoot classpath directory whose files are served for plain GET requests outside the
  *     endpoints ({@code /} is {@code index.html}); null serves none
+ * @param handshakeGate decides, for every endpoint, which handshakes are accepted (before the
+ *     endpoint's own {@link Endpoint#gate()}); {@link HandshakeGate#ACCEPT_ALL} by default
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
         @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
-        SessionConfig sessions, @Nullable String staticRoot) {
+        SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -81,6 +83,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             throw new IllegalArgumentException("restartRetryAfter must not be negative, was " + restartRetryAfter);
         }
         Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(handshakeGate, "handshakeGate");
     }
 
     public static Builder builder() {
@@ -108,6 +111,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private Duration restartRetryAfter = DEFAULT_RESTART_RETRY_AFTER;
         private SessionConfig sessions = SessionConfig.DEFAULT;
         private @Nullable String staticRoot;
+        private HandshakeGate handshakeGate = HandshakeGate.ACCEPT_ALL;
 
         private Builder() {
         }
@@ -128,6 +132,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             restartRetryAfter = from.restartRetryAfter;
             sessions = from.sessions;
             staticRoot = from.staticRoot;
+            handshakeGate = from.handshakeGate;
         }
 
         public Builder host(String value) {
@@ -208,10 +213,16 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** Runs {@code value} on every handshake, before the endpoint's gate; see {@link HandshakeGate}. */
+        public Builder handshakeGate(HandshakeGate value) {
+            handshakeGate = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
-                    staticRoot);
+                    staticRoot, handshakeGate);
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.tether.server;
 
+import io.tether.core.HandshakeRequest;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.session.SessionStats;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -19,6 +21,28 @@ public interface Session {
 
     /** The attached connection, if any. */
     Optional<WebSocketConnection> connection();
+
+    /**
+     * The handshake of the connection that created the session; it stays the same across resumes
+     * (see {@link #currentHandshake()} for the attached connection's).
+     */
+    HandshakeRequest handshake();
+
+    /**
+     * The handshake of the attached connection, if any: after a resume it is the resuming
+     * connection's, which may differ from {@link #handshake()} (another address, newer headers).
+     * Same as {@code connection().map(WebSocketConnection::handshake)}.
+     */
+    default Optional<HandshakeRequest> currentHandshake() {
+        return connection().map(WebSocketConnection::handshake);
+    }
+
+    /**
+     * What the {@link HandshakeGate}s attached when accepting the connection that created the
+     * session (unmodifiable, empty when nothing). A resuming connection's own attributes, from its
+     * gate run, are on {@code connection().map(WebSocketConnection::attributes)}.
+     */
+    Map<String, Object> attributes();
 
     /**
      * Sends a text message, exactly once and in order. The stage completes when the client has

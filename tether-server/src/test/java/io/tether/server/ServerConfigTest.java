@@ -14,11 +14,18 @@ class ServerConfigTest {
 
     @Test
     void toBuilder_roundTripsEveryField() {
+        HandshakeGate gate = r -> Acceptance.refuse(403, "no");
+        HandshakeGate endpointGate = r -> Acceptance.accept();
         ServerConfig config = ServerConfig.builder().host("0.0.0.0").port(9000)
                 .endpoint(new Endpoint("/a", List.of("x"), NOOP))
+                .endpoint(Endpoint.of("/b", NOOP).withGate(endpointGate))
                 .handshakeTimeout(Duration.ofSeconds(3)).maxFrameSize(4096).maxMessageSize(8192)
-                .closeTimeout(Duration.ofSeconds(2)).heartbeat(HeartbeatConfig.DISABLED).ioThreads(2).build();
+                .closeTimeout(Duration.ofSeconds(2)).heartbeat(HeartbeatConfig.DISABLED).ioThreads(2)
+                .handshakeGate(gate).build();
         assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(config.toBuilder().build().handshakeGate()).isSameAs(gate);
+        assertThat(config.endpoints().get(1).gate()).isSameAs(endpointGate);
+        assertThat(config.endpoints().get(1).withGate(null)).isEqualTo(Endpoint.of("/b", NOOP));
     }
 
     @Test
@@ -29,6 +36,8 @@ class ServerConfigTest {
         assertThat(config.maxMessageSize()).isEqualTo(1 << 20);
         assertThat(config.heartbeat()).isEqualTo(HeartbeatConfig.DEFAULT);
         assertThat(config.sslContext()).isNull();
+        assertThat(config.handshakeGate()).isSameAs(HandshakeGate.ACCEPT_ALL);
+        assertThat(Endpoint.of("/a", NOOP).gate()).isNull();
     }
 
     @Test
@@ -46,5 +55,6 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.builder().endpoint(Endpoint.of("/a", NOOP)).endpoint(Endpoint.of("/a", NOOP)).build())
                 .hasMessageContaining("/a is declared twice");
         assertThatThrownBy(() -> Endpoint.of("echo", NOOP)).hasMessageContaining("must start with '/'");
+        assertThatThrownBy(() -> ServerConfig.builder().handshakeGate(null).build()).hasMessageContaining("handshakeGate");
     }
 }

@@ -13,6 +13,7 @@ import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 import io.tether.netty.ConnectionSettings;
 import io.tether.netty.FramePipeline;
+import io.tether.netty.HandshakeRequests;
 import io.tether.netty.TetherClientHandshaker;
 import io.tether.netty.WebSocketConnectionHandler;
 import java.net.URI;
@@ -95,9 +96,12 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         cancelTimeout();
-        var connection = new WebSocketConnectionHandler(ctx.channel(), settings, listener,
-                uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath(),
-                selected == null ? null : selected.trim());
+        var sent = handshaker.sentHeaders();
+        var handshake = HandshakeRequests.of(
+                uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath(), uri.getRawQuery(),
+                sent == null ? io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE : sent,
+                ctx.channel().remoteAddress(), selected == null ? null : selected.trim());
+        var connection = new WebSocketConnectionHandler(ctx.channel(), settings, listener, handshake, Map.of());
         FramePipeline.install(ctx, settings, connection);
         connection.fireOpen();
         result.complete(connection);

@@ -25,6 +25,19 @@ class ConnectionDefaultsTest {
     }
 
     @Test
+    void handshake_ofAnImplementationWithoutOne_isBuiltFromPathAddressAndSubprotocol() {
+        CapturingConnection connection = new CapturingConnection();
+
+        var handshake = connection.handshake();
+
+        assertThat(handshake.path()).isEqualTo("/");
+        assertThat(handshake.remoteAddress()).isEqualTo(connection.remoteAddress());
+        assertThat(handshake.subprotocol()).isEqualTo("tether.v1");
+        assertThat(handshake.headerCount()).isZero();
+        assertThat(connection.attributes()).isEmpty();
+    }
+
+    @Test
     void sendBinaryUnconfirmed_joinsHeaderAndBody_intoOneMessage() {
         CapturingConnection connection = new CapturingConnection();
         byte[] body = "hi".getBytes(StandardCharsets.UTF_8);

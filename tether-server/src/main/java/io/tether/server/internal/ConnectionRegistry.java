@@ -40,7 +40,8 @@ public final class ConnectionRegistry {
         return draining;
     }
 
-    void rejectedByAdmission() {
+    /** A handshake was refused by admission control or a handshake gate. */
+    void countRejected() {
         rejected.increment();
     }
 

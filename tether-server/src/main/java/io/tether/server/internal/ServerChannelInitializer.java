@@ -49,7 +49,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity())),
                 new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(), config.heartbeat(),
                         ThreadLocalRandomGenerator.INSTANCE, registry::closed),
-                registry, decoderConfig, admission, sessionManagers, staticFiles);
+                registry, decoderConfig, admission, sessionManagers, staticFiles,
+                new Gatekeeper(config.handshakeGate()));
     }
 
     @Override

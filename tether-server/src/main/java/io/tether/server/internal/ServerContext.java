@@ -14,5 +14,5 @@ import org.jspecify.annotations.Nullable;
  */
 record ServerContext(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
         ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
-        Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles) {
+        Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles, Gatekeeper gatekeeper) {
 }

@@ -15,12 +15,15 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.netty.ConnectionSettings;
 import io.tether.netty.FramePipeline;
+import io.tether.netty.HandshakeRequests;
 import io.tether.netty.TetherServerHandshaker;
 import io.tether.netty.WebSocketConnectionHandler;
 import io.tether.core.CloseCodes;
+import io.tether.core.HandshakeRequest;
 import io.tether.core.protocol.Frame;
 import io.tether.core.reconnect.RetryAfter;
 import io.tether.core.reconnect.TokenBucket;
+import io.tether.server.Acceptance;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import java.util.Map;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gate of every new TCP connection: validates the upgrade request, answers what is not a valid
- * handshake with a 4xx that says why, lets Netty's handshaker do the RFC 6455 handshake, installs
+ * handshake with a 4xx that says why, asks the application's {@link io.tether.server.HandshakeGate}s
+ * (answering their refusal), lets Netty's handshaker do the RFC 6455 handshake, installs
  * the frame pipeline in its own place and removes itself. Closes connections that do not complete
  * a handshake within the configured time.
  */
@@ -126,11 +130,36 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             reject503(ctx, Math.max(1, config.restartRetryAfter().toSeconds()), "server shutting down");
             return;
         }
+        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            // Netty's handshaker would refuse it too, but only after the gate saw it.
+            reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: no Sec-WebSocket-Key");
+            return;
+        }
         if (!admitted(ctx)) {
             return;
         }
+        checkAndUpgrade(ctx, request, endpoint);
+    }
+
+    /** Asks the application's gates, then upgrades or answers their refusal. */
+    private void checkAndUpgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint) {
         // The endpoint's own path string: the request's copy would cost every connection 48 bytes.
-        upgrade(ctx, request, endpoint, endpoint.path());
+        HandshakeRequest handshake = HandshakeRequests.of(endpoint.path(), HandshakeRequests.rawQuery(request.uri()),
+                request.headers(), ctx.channel().remoteAddress(), selectSubprotocol(request, endpoint));
+        Acceptance answer = context.gatekeeper().check(handshake, endpoint, ctx.channel());
+        if (answer instanceof Acceptance.Refused refused) {
+            refuse(ctx, refused);
+            return;
+        }
+        upgrade(ctx, request, endpoint, handshake, ((Acceptance.Accepted) answer).attributes());
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Acceptance.Refused refused) {
+        log.debug("{} handshake refused by the gate with {}: {}", ctx.channel(), refused.status(), refused.reason());
+        registry.countRejected();
+        var response = HttpResponses.error(ctx, HttpResponseStatus.valueOf(refused.status()), refused.reason());
+        refused.headers().forEach((name, value) -> response.headers().set(name, value));
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Takes an admission token, or answers 503 with Retry-After and returns false. */
@@ -143,7 +172,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             return true;
         }
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + TimeUnit.SECONDS.toNanos(1) - 1));
-        registry.rejectedByAdmission();
+        registry.countRejected();
         reject503(ctx, seconds, "too many new connections");
         return false;
     }
@@ -169,11 +198,13 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                 && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint, String path) {
-        String subprotocol = selectSubprotocol(request, endpoint);
-        var handshaker = new TetherServerHandshaker(webSocketUrl(request, path), subprotocol, context.decoderConfig());
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint,
+            HandshakeRequest handshake, Map<String, Object> attributes) {
+        String subprotocol = handshake.subprotocol();
+        var handshaker = new TetherServerHandshaker(webSocketUrl(request, endpoint.path()), subprotocol,
+                context.decoderConfig());
         var connection = new WebSocketConnectionHandler(ctx.channel(), settings,
-                listenerFor(endpoint, subprotocol, ctx), path, subprotocol);
+                listenerFor(endpoint, subprotocol, ctx), handshake, attributes);
         // Registered before the 101 goes on the wire: a stop() racing with the client's first read
         // still finds the connection and closes it with a Close frame.
         registry.add(connection);

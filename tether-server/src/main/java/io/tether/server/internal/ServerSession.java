@@ -1,6 +1,7 @@
 package io.tether.server.internal;
 
 import io.tether.core.CloseCodes;
+import io.tether.core.HandshakeRequest;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.SessionExpiredException;
 import io.tether.core.WebSocketConnection;
@@ -12,12 +13,14 @@ import io.tether.core.session.SessionConfig;
 import io.tether.core.session.SessionEngine;
 import io.tether.core.session.SessionStats;
 import io.tether.netty.CallbackGuard;
+import io.tether.server.ConnectionReplacedException;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
 import io.tether.server.SessionStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +41,9 @@ final class ServerSession implements Session, SessionStore.Stored {
     private final SessionListener listener;
     private final SessionStore<ServerSession> store;
     private final SessionEngine engine;
+    /** Of the connection that created the session; the references it already holds, no copies. */
+    private final HandshakeRequest handshake;
+    private final Map<String, Object> attributes;
     private byte[] token;
     /**
      * The token the client resumed with last time, still accepted until the client shows it
@@ -50,8 +56,10 @@ final class ServerSession implements Session, SessionStore.Stored {
     private boolean expired;
 
     ServerSession(String id, byte[] token, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            SessionStore<ServerSession> store) {
+            SessionStore<ServerSession> store, WebSocketConnection creator) {
         this.id = id;
+        this.handshake = creator.handshake();
+        this.attributes = creator.attributes();
         this.token = token;
         this.scheduler = scheduler;
         this.config = config;
@@ -110,12 +118,7 @@ final class ServerSession implements Session, SessionStore.Stored {
             ttlTimer.cancel();
             ttlTimer = null;
         }
-        WebSocketConnection previous = engine.connection();
-        if (previous != null && previous != connection) {
-            // The client gave up on it (half-open after a network change): it resumes here now.
-            engine.detach(previous);
-            previous.close(1000, "session resumed on another connection");
-        }
+        replacePrevious(connection);
         Frame.Welcome welcome = new Frame.Welcome(resumed, engine.lastReceived(), id,
                 new String(newToken, StandardCharsets.US_ASCII), config.ttl().toMillis());
         connection.sendBinary(FrameCodec.encode(welcome).array());
@@ -135,6 +138,22 @@ final class ServerSession implements Session, SessionStore.Stored {
             // it: its close went unnoticed, so notice it now (a second report is a no-op).
             connectionEnded(connection, new io.tether.core.ConnectionClosedException(1006, "closed during the handshake"));
         }
+    }
+
+    /**
+     * Detaches the connection still attached, if any: the client gave up on it (half-open after a
+     * network change) and resumes on {@code newer}. The listener hears of it as a disconnect, before
+     * the resume; the old connection's own end, reported later, finds it detached and is ignored.
+     */
+    private void replacePrevious(WebSocketConnection newer) {
+        WebSocketConnection previous = engine.connection();
+        if (previous == null || previous == newer) {
+            return;
+        }
+        engine.detach(previous);
+        ConnectionReplacedException cause = new ConnectionReplacedException(previous.id(), newer.id());
+        guard("onSessionDisconnected", () -> listener.onSessionDisconnected(this, cause));
+        previous.close(1000, "session resumed on another connection");
     }
 
     /**
@@ -204,6 +223,16 @@ final class ServerSession implements Session, SessionStore.Stored {
     @Override
     public Optional<WebSocketConnection> connection() {
         return Optional.ofNullable(engine.connection());
+    }
+
+    @Override
+    public HandshakeRequest handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class SessionManager {
         ServerSession session;
         do {
             session = new ServerSession(new String(newSecret(), StandardCharsets.US_ASCII), newSecret(),
-                    new EventLoopScheduler(loop), config, listener, store);
+                    new EventLoopScheduler(loop), config, listener, store, connection);
         } while (!store.add(session));
         bound.accept(session);
         session.attach(connection, false, 0, newSecret(), null);

@@ -2,10 +2,12 @@ package io.tether.server.rooms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.core.HandshakeRequest;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.session.SessionStats;
 import io.tether.server.Session;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +41,16 @@ class RoomsTest {
         @Override
         public Optional<WebSocketConnection> connection() {
             return Optional.empty();
+        }
+
+        @Override
+        public HandshakeRequest handshake() {
+            return HandshakeRequest.builder().path("/rooms").build();
+        }
+
+        @Override
+        public Map<String, Object> attributes() {
+            return Map.of();
         }
 
         @Override
