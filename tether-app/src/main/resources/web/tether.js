@@ -79,10 +79,10 @@ export function decode(buffer) {
     case T.DATA: {
       const flags = r.u8();
       const seq = r.u64(); const ack = r.u64();
-      if (flags & ~1) throw new ProtocolError('unknown DATA flags');
+      if (flags & ~3) throw new ProtocolError('unknown DATA flags');
       if (seq < 1) throw new ProtocolError('DATA sequence number must be at least 1');
       const payload = r.rest();
-      f = { type, seq, ack, binary: (flags & 1) === 1 };
+      f = { type, seq, ack, binary: (flags & 1) === 1, possibleDuplicate: (flags & 2) === 2 };
       if (f.binary) f.payload = payload.slice(); else f.text = fromUtf8.decode(payload);
       break;
     }
