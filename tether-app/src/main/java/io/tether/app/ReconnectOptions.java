@@ -20,7 +20,7 @@ final class ReconnectOptions {
             description = "decorrelated, full, equal, exponential or constant (default ${DEFAULT-VALUE}).")
     Formula formula;
 
-    @Option(names = "--backoff-base", converter = DurationConverter.class, paramLabel = "D", defaultValue = "500ms",
+    @Option(names = "--backoff-base", converter = DurationConverter.class, paramLabel = "D", defaultValue = "250ms",
             description = "First / smallest delay (default ${DEFAULT-VALUE}).")
     Duration base;
 
