@@ -6,24 +6,15 @@ import io.tether.client.SocketListener;
 import io.tether.client.SocketState;
 import io.tether.client.TetherSocket;
 import io.tether.core.CloseCodes;
-import io.tether.core.ConnectFailedException;
 import io.tether.core.ConnectionClosedException;
-import io.tether.core.ProtocolViolationException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 import io.tether.core.outbox.OutboxConfig;
-import io.tether.core.protocol.Frame;
-import io.tether.core.reconnect.BackoffSequence;
-import io.tether.core.reconnect.ReconnectFailedException;
 import io.tether.core.reconnect.ReconnectPolicy;
-import io.tether.core.reconnect.RetryDecision;
-import io.tether.core.session.Delivery;
 import io.tether.core.session.Scheduler;
 import io.tether.core.session.SessionConfig;
-import io.tether.core.session.SessionEngine;
 import io.tether.core.session.SessionStats;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,7 +45,6 @@ public final class ReconnectingSocket implements TetherSocket {
     private final URI uri;
     private final Dialer dialer;
     private final ReconnectPolicy policy;
-    private final RandomGenerator random;
     private final Scheduler scheduler;
     private final SocketCallbacks callbacks;
     private final SocketStateMachine state = new SocketStateMachine();
@@ -64,11 +54,11 @@ public final class ReconnectingSocket implements TetherSocket {
     private final @Nullable ClientSession session;
     private final Duration welcomeTimeout;
 
+    private final RetryPlanner retries;
+    private final Owner owner = new Owner();
     /** The current attempt or connection; events of any other are ignored. */
-    private @Nullable Attempt attempt;
+    private @Nullable ConnectionAttempt attempt;
     private volatile @Nullable WebSocketConnection current;
-    /** The current outage's delays; null while a connection works. */
-    private @Nullable BackoffSequence outage;
     private Scheduler.@Nullable Cancellable retryTimer;
     private boolean everOpened;
     /** Set once a server welcomed a session: later connections must speak tether.v1 too. */
@@ -82,32 +72,12 @@ public final class ReconnectingSocket implements TetherSocket {
         this.uri = uri;
         this.dialer = dialer;
         this.policy = policy;
-        this.random = random;
+        this.retries = new RetryPlanner(policy, random);
         this.scheduler = scheduler;
         this.welcomeTimeout = welcomeTimeout;
         this.callbacks = new SocketCallbacks(listener, this);
         this.sender = new OrderedSender(outboxConfig, scheduler);
-        this.session = sessions == null ? null : new ClientSession(sessions, scheduler, new SessionEngine.Receiver() {
-            @Override
-            public void onText(String text) {
-                callbacks.onText(text, null);
-            }
-
-            @Override
-            public void onBinary(byte[] data) {
-                callbacks.onBinary(data, null);
-            }
-
-            @Override
-            public void onText(String text, Delivery delivery) {
-                callbacks.onText(text, delivery);
-            }
-
-            @Override
-            public void onBinary(byte[] data, Delivery delivery) {
-                callbacks.onBinary(data, delivery);
-            }
-        });
+        this.session = sessions == null ? null : new ClientSession(sessions, scheduler, callbacks.sessionReceiver());
     }
 
     /** A socket to {@code uri} whose connections {@code connector} opens on {@code loop}, which runs all of it. */
@@ -134,12 +104,12 @@ public final class ReconnectingSocket implements TetherSocket {
         if (state.isEnding()) {
             return;
         }
-        Attempt a = new Attempt();
+        ConnectionAttempt a = new ConnectionAttempt(owner, session, scheduler, welcomeTimeout, policy.resetAfter());
         attempt = a;
         dialer.dial(a, session != null).whenComplete((connection, error) -> {
             if (error != null) {
                 onLoop(() -> {
-                    if (attempt == a && a.connection == null) {
+                    if (attempt == a && a.connection() == null) {
                         attempt = null;
                         onLost(unwrap(error), false);
                     }
@@ -148,194 +118,68 @@ public final class ReconnectingSocket implements TetherSocket {
         });
     }
 
+    /** What the socket's attempts report to it. */
+    private final class Owner implements ConnectionAttempt.Owner {
+        @Override
+        public boolean isCurrent(ConnectionAttempt a) {
+            return attempt == a;
+        }
+
+        @Override
+        public boolean isEnding() {
+            return state.isEnding();
+        }
+
+        @Override
+        public boolean needsSession() {
+            return sessionMode;
+        }
+
+        @Override
+        public void ready(ConnectionAttempt a, OrderedSender.Target target, ClientSession.@Nullable Welcome welcome) {
+            if (welcome != null) {
+                sessionMode = true;
+            }
+            onConnected(a, target, welcome);
+        }
+
+        @Override
+        public void worked(ConnectionAttempt a) {
+            retries.outageOver();
+        }
+
+        @Override
+        public void message(Object textOrBytes) {
+            if (textOrBytes instanceof String text) {
+                callbacks.onText(text, null);
+            } else {
+                callbacks.onBinary((byte[]) textOrBytes, null);
+            }
+        }
+
+        @Override
+        public void ended(ConnectionAttempt a, WebSocketConnection connection, Throwable cause, boolean worked) {
+            onConnectionEnded(connection, cause, worked);
+        }
+    }
+
     private static Throwable unwrap(Throwable t) {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
-    /** One connection attempt, and then its connection: forwards events only while it is the current one. */
-    private final class Attempt implements WebSocketListener {
-        private @Nullable WebSocketConnection connection;
-        private boolean awaitingWelcome;
-        private boolean worked;
-        /** Why we closed it ourselves (no WELCOME, wrong subprotocol, protocol error): reported instead of our own close code. */
-        private @Nullable Throwable localCause;
-        private Scheduler.@Nullable Cancellable welcomeTimer;
-        private Scheduler.@Nullable Cancellable workedTimer;
-
-        private boolean isCurrent() {
-            return attempt == this;
-        }
-
-        @Override
-        public void onOpen(WebSocketConnection c) {
-            if (!isCurrent() || state.isEnding()) {
-                c.close(CloseCodes.GOING_AWAY, "socket closed");
-                return;
-            }
-            connection = c;
-            if (session != null && Frame.SUBPROTOCOL.equals(c.subprotocol())) {
-                sayHello(c);
-            } else if (sessionMode) {
-                // Our session needs tether.v1 and this server (or the node a balancer picked) does
-                // not speak it: a failed attempt, not a server's verdict on us.
-                closeLocally(new ConnectFailedException(ConnectFailedException.Kind.HANDSHAKE,
-                        "tether.v1 session, but the server did not select tether.v1", null));
-            } else {
-                onConnected(this, plainTarget(c));
-            }
-        }
-
-        private void sayHello(WebSocketConnection c) {
-            awaitingWelcome = true;
-            c.sendBinary(Objects.requireNonNull(session).hello());
-            welcomeTimer = scheduler.schedule(() -> {
-                if (isCurrent() && awaitingWelcome) {
-                    closeLocally(new ConnectFailedException(ConnectFailedException.Kind.TIMED_OUT,
-                            "tether.v1: no WELCOME within " + welcomeTimeout.toMillis() + " ms", null));
-                }
-            }, welcomeTimeout.toNanos());
-        }
-
-        void closeLocally(Throwable cause) {
-            if (localCause == null) {
-                localCause = cause;
-            }
-            WebSocketConnection c = connection;
-            if (c != null) {
-                int code = cause instanceof ProtocolViolationException p ? p.code() : CloseCodes.PROTOCOL_ERROR;
-                c.close(code, CloseCodes.fitReason(String.valueOf(cause.getMessage())));
-            }
-        }
-
-        @Override
-        public void onText(WebSocketConnection c, String text) {
-            if (!isCurrent()) {
-                return;
-            }
-            if (Frame.SUBPROTOCOL.equals(c.subprotocol())) {
-                closeLocally(new ProtocolViolationException(CloseCodes.UNSUPPORTED_DATA,
-                        "tether.v1 carries binary frames only"));
-            } else {
-                markWorked();
-                callbacks.onText(text, null);
-            }
-        }
-
-        @Override
-        public void onBinary(WebSocketConnection c, byte[] data) {
-            if (!isCurrent()) {
-                return;
-            }
-            if (session == null || !Frame.SUBPROTOCOL.equals(c.subprotocol())) {
-                markWorked();
-                callbacks.onBinary(data, null);
-                return;
-            }
-            try {
-                if (awaitingWelcome) {
-                    onWelcome(c, data);
-                } else {
-                    markWorked();
-                    session.onFrame(c, data);
-                }
-            } catch (ProtocolViolationException e) {
-                log.debug("{} {}", uri, e.getMessage());
-                closeLocally(e);
-            }
-        }
-
-        private void onWelcome(WebSocketConnection c, byte[] data) {
-            ClientSession s = Objects.requireNonNull(session);
-            ClientSession.Welcome welcome = s.onWelcome(c, data);
-            awaitingWelcome = false;
-            cancel(welcomeTimer);
-            sessionMode = true;
-            onConnected(this, sessionTarget(s), welcome);
-        }
-
-        /** The connection did something a dead or hostile server would not: this outage is over. */
-        void markWorked() {
-            if (!worked) {
-                worked = true;
-                cancel(workedTimer);
-                outage = null;
-            }
-        }
-
-        void startWorkedTimer() {
-            workedTimer = scheduler.schedule(() -> {
-                if (isCurrent()) {
-                    markWorked();
-                }
-            }, policy.resetAfter().toNanos());
-        }
-
-        @Override
-        public void onClosed(WebSocketConnection c, int code, String reason) {
-            ended(c, new ConnectionClosedException(code, reason));
-        }
-
-        @Override
-        public void onFailure(WebSocketConnection c, Throwable cause) {
-            ended(c, cause);
-        }
-
-        private void ended(WebSocketConnection c, Throwable cause) {
-            cancel(welcomeTimer);
-            cancel(workedTimer);
-            if (isCurrent()) {
-                onConnectionEnded(c, localCause != null ? localCause : cause, worked);
-            }
-        }
-    }
-
-    private OrderedSender.Target plainTarget(WebSocketConnection c) {
-        return new OrderedSender.Target() {
-            @Override
-            public CompletionStage<Void> send(Object payload) {
-                return payload instanceof String text ? c.sendText(text) : c.sendBinary((byte[]) payload);
-            }
-
-            @Override
-            public boolean isUsable() {
-                return current == c && c.isOpen();
-            }
-        };
-    }
-
-    private static OrderedSender.Target sessionTarget(ClientSession s) {
-        return new OrderedSender.Target() {
-            @Override
-            public CompletionStage<Void> send(Object payload) {
-                return payload instanceof String text ? s.send(false, text.getBytes(StandardCharsets.UTF_8))
-                        : s.send(true, (byte[]) payload);
-            }
-
-            @Override
-            public boolean isUsable() {
-                return s.isAttached();
-            }
-        };
-    }
-
-    private void onConnected(Attempt a, OrderedSender.Target target) {
-        onConnected(a, target, null);
     }
 
     /**
      * A connection is ready (plain: opened; tether.v1: welcomed). Callbacks first — anything they
      * send queues behind what is already waiting — then the outbox is flushed in order.
      */
-    private void onConnected(Attempt a, OrderedSender.Target target, ClientSession.@Nullable Welcome welcome) {
+    private void onConnected(ConnectionAttempt a, OrderedSender.Target target, ClientSession.@Nullable Welcome welcome) {
         if (state.isEnding()) {
             return; // close() came first; the connection is already closing
         }
-        current = a.connection;
+        current = a.connection();
         cancel(retryTimer);
         retryTimer = null;
-        int attempts = outage == null ? 0 : outage.attempts();
+        int attempts = retries.attempts();
         state.moveTo(SocketState.OPEN);
-        a.startWorkedTimer();
         if (everOpened) {
             callbacks.onReconnected(attempts);
         } else {
@@ -372,32 +216,18 @@ public final class ReconnectingSocket implements TetherSocket {
             finish(closeCode, closeReason, null);
             return;
         }
-        RetryDecision decision = policy.classifier().classify(cause);
-        boolean mayRetry = policy.enabled() && (everOpened || policy.retryFirstConnect());
-        if (!mayRetry || !decision.retry()) {
-            String why = !policy.enabled() ? "reconnection disabled"
-                    : !mayRetry ? "first connection failed" : decision.why();
-            callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), 0, why));
-            finish(codeOf(cause), why, cause);
+        RetryPlanner.Plan plan = retries.plan(cause, connectionWorked, everOpened, scheduler.nanoTime());
+        if (plan instanceof RetryPlanner.GiveUp g) {
+            callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), g.attempts(), g.why()));
+            finish(codeOf(cause), g.closeReason(), g.terminal());
             return;
         }
-        long now = scheduler.nanoTime();
-        if (connectionWorked || outage == null) {
-            outage = new BackoffSequence(policy, random, now);
-        }
-        BackoffSequence seq = Objects.requireNonNull(outage);
-        Optional<Duration> delay = seq.next(now, decision.minDelay());
-        if (delay.isEmpty()) {
-            Throwable gaveUp = new ReconnectFailedException(seq.attempts(), seq.elapsed(now), cause);
-            callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), seq.attempts(), gaveUp.getMessage()));
-            finish(codeOf(cause), "gave up reconnecting", gaveUp);
-            return;
-        }
+        RetryPlanner.Retry retry = (RetryPlanner.Retry) plan;
         state.moveTo(SocketState.RECONNECTING);
-        log.debug("{} lost ({}): retry {} in {} ms", uri, decision.why(), seq.attempts(), delay.get().toMillis());
-        callbacks.onDisconnected(new Disconnect(cause, true, delay, seq.attempts(), decision.why()));
+        log.debug("{} lost ({}): retry {} in {} ms", uri, retry.why(), retry.attempt(), retry.delay().toMillis());
+        callbacks.onDisconnected(new Disconnect(cause, true, Optional.of(retry.delay()), retry.attempt(), retry.why()));
         if (state.get() == SocketState.RECONNECTING) {
-            retryTimer = scheduler.schedule(this::retryNow, delay.get().toNanos());
+            retryTimer = scheduler.schedule(this::retryNow, retry.delay().toNanos());
         }
     }
 
@@ -406,7 +236,7 @@ public final class ReconnectingSocket implements TetherSocket {
         if (state.get() != SocketState.RECONNECTING) {
             return;
         }
-        callbacks.onReconnecting(outage == null ? 1 : outage.attempts());
+        callbacks.onReconnecting(Math.max(1, retries.attempts()));
         attempt();
     }
 
@@ -487,9 +317,9 @@ public final class ReconnectingSocket implements TetherSocket {
         cancel(retryTimer);
         retryTimer = null;
         WebSocketConnection connection = current;
-        Attempt a = attempt;
+        ConnectionAttempt a = attempt;
         if (connection == null && a != null) {
-            connection = a.connection; // opened, still waiting for its WELCOME
+            connection = a.connection(); // opened, still waiting for its WELCOME
         }
         if (connection != null) {
             try {

@@ -4,6 +4,7 @@ import io.tether.client.Disconnect;
 import io.tether.client.SocketListener;
 import io.tether.client.TetherSocket;
 import io.tether.core.session.Delivery;
+import io.tether.core.session.SessionEngine;
 import io.tether.netty.CallbackGuard;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,6 +39,31 @@ final class SocketCallbacks {
 
     void onDisconnected(Disconnect info) {
         guard("onDisconnected", () -> listener.onDisconnected(socket, info));
+    }
+
+    /** Where a tether.v1 session delivers: this socket's message callbacks, with how each arrived. */
+    SessionEngine.Receiver sessionReceiver() {
+        return new SessionEngine.Receiver() {
+            @Override
+            public void onText(String text) {
+                SocketCallbacks.this.onText(text, null);
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+                SocketCallbacks.this.onBinary(data, null);
+            }
+
+            @Override
+            public void onText(String text, Delivery delivery) {
+                SocketCallbacks.this.onText(text, delivery);
+            }
+
+            @Override
+            public void onBinary(byte[] data, Delivery delivery) {
+                SocketCallbacks.this.onBinary(data, delivery);
+            }
+        };
     }
 
     void onReconnecting(int attempt) {
