@@ -48,7 +48,7 @@ class HeartbeatHandlerTest {
 
     @AfterEach
     void tearDown() {
-        channel.finishAndReleaseAll();
+        assertThat(channel.finishAndReleaseAll()).as("frames left unread in the channel").isFalse();
     }
 
     private void advance(long millis) {
@@ -116,6 +116,9 @@ class HeartbeatHandlerTest {
         advance(590);
         assertThat(channel.isActive()).isTrue();
         assertThat(heartbeat.pingsSent()).isEqualTo(2);
+        PingWebSocketFrame second = channel.readOutbound();
+        assertThat(second).as("the second ping, after the pong's silence").isNotNull();
+        second.release();
     }
 
     @Test
