@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class ChaosTest {
     private static final int SECONDS = Integer.getInteger("chaos.seconds", 30);
     private static final long PERIOD_MICROS = 5_000; // 200 messages a second each way
+    private static final Duration FREEZE = Duration.ofMillis(1500);
     private long seedUsed;
 
     @Test
@@ -66,15 +67,18 @@ class ChaosTest {
                 serverReceived.add(text);
             }
         };
-        ScheduledExecutorService timers = Executors.newScheduledThreadPool(3);
+        // One thread for both senders, so a task queued behind them marks the end of their last send;
+        // one for the faults, which run in the order they were planned.
+        ScheduledExecutorService senders = Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
         List<CompletableFuture<Void>> clientSends = new CopyOnWriteArrayList<>();
         List<CompletableFuture<Void>> serverSends = new CopyOnWriteArrayList<>();
         List<String> clientReceived = Collections.synchronizedList(new ArrayList<>());
         List<Long> resumeLatencyMicros = new CopyOnWriteArrayList<>();
         AtomicLong resumedAt = new AtomicLong();
         AtomicInteger resets = new AtomicInteger();
-        int kills = 0;
-        int freezes = 0;
+        AtomicInteger kills = new AtomicInteger();
+        AtomicInteger freezes = new AtomicInteger();
         try (TetherServer srv = TetherServer.start(ServerConfig.builder().port(0).heartbeat(heartbeat)
                         .endpoint(Endpoint.resumable("/chaos", new EchoListener(), sessions)).build());
                 FaultProxy proxy = FaultProxy.start(srv.port());
@@ -107,10 +111,10 @@ class ChaosTest {
             Session session = serverSession.get();
             AtomicInteger clientSeq = new AtomicInteger();
             AtomicInteger serverSeq = new AtomicInteger();
-            var clientSender = timers.scheduleAtFixedRate(
+            var clientSender = senders.scheduleAtFixedRate(
                     () -> clientSends.add(socket.sendText("c" + clientSeq.getAndIncrement()).toCompletableFuture()),
                     0, PERIOD_MICROS, TimeUnit.MICROSECONDS);
-            var serverSender = timers.scheduleAtFixedRate(
+            var serverSender = senders.scheduleAtFixedRate(
                     () -> serverSends.add(session.sendText("s" + serverSeq.getAndIncrement()).toCompletableFuture()),
                     0, PERIOD_MICROS, TimeUnit.MICROSECONDS);
 
@@ -119,28 +123,14 @@ class ChaosTest {
             long seed = Long.getLong("chaos.seed", System.nanoTime());
             Random random = new Random(seed);
             seedUsed = seed;
-            long start = System.nanoTime();
-            long end = start + TimeUnit.SECONDS.toNanos(SECONDS);
-            long[] freezeAt = {start + (end - start) / 3, start + 2 * (end - start) / 3};
-            long nextKill = start + TimeUnit.MILLISECONDS.toNanos(1000 + random.nextInt(3000));
-            while (System.nanoTime() < end) {
-                long now = System.nanoTime();
-                if (freezes < 2 && now >= freezeAt[freezes]) {
-                    proxy.freeze();
-                    waitFor(Duration.ofMillis(1500));
-                    proxy.unfreeze();
-                    proxy.killAll();
-                    freezes++;
-                } else if (now >= nextKill) {
-                    proxy.killAll();
-                    kills++;
-                    nextKill = now + TimeUnit.MILLISECONDS.toNanos(1000 + random.nextInt(3000));
-                }
-                waitFor(Duration.ofMillis(50));
-            }
+            long runMillis = TimeUnit.SECONDS.toMillis(SECONDS);
+            planFaults(faults, random, runMillis, proxy, kills, freezes);
+            CompletableFuture<Void> runOver = new CompletableFuture<>();
+            faults.schedule(() -> runOver.complete(null), runMillis, TimeUnit.MILLISECONDS);
+            runOver.get(runMillis + 30_000, TimeUnit.MILLISECONDS);
             clientSender.cancel(false);
             serverSender.cancel(false);
-            waitFor(Duration.ofMillis(50));
+            senders.submit(() -> { }).get(10, TimeUnit.SECONDS); // the last send has been made
             int clientSent = clientSeq.get();
             int serverSent = serverSeq.get();
 
@@ -173,15 +163,42 @@ class ChaosTest {
 
             SessionStats c = socket.sessionStats().orElseThrow();
             SessionStats s = session.stats();
-            report(seedUsed, kills, freezes, clientSent, serverSent, c, s, resumeLatencyMicros);
-            assertThat(c.attachments()).isGreaterThan(kills / 2);
+            report(seedUsed, kills.get(), freezes.get(), clientSent, serverSent, c, s, resumeLatencyMicros);
+            assertThat(freezes.get()).isEqualTo(2);
+            assertThat(c.attachments()).isGreaterThan(kills.get() / 2);
         } finally {
-            timers.shutdownNow();
+            faults.shutdownNow();
+            senders.shutdownNow();
         }
     }
 
-    private static void waitFor(Duration d) {
-        await().pollDelay(d).atMost(d.plusSeconds(5)).until(() -> true);
+    /**
+     * Schedules the run's faults: a kill every 1–4 s (drawn from {@code random}) and, at a third
+     * and at two thirds of the run, a freeze of {@link #FREEZE} that ends with a kill; kills that
+     * would fall inside a freeze are left out, so that the heartbeats, not a kill, end the frozen
+     * connection.
+     */
+    private static void planFaults(ScheduledExecutorService faults, Random random, long runMillis, FaultProxy proxy,
+            AtomicInteger kills, AtomicInteger freezes) {
+        long[] freezeAt = {runMillis / 3, 2 * runMillis / 3};
+        for (long at : freezeAt) {
+            faults.schedule(proxy::freeze, at, TimeUnit.MILLISECONDS);
+            faults.schedule(() -> {
+                proxy.unfreeze();
+                proxy.killAll();
+                freezes.incrementAndGet();
+            }, at + FREEZE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        for (long at = 1000 + random.nextInt(3000); at < runMillis; at += 1000 + random.nextInt(3000)) {
+            long t = at;
+            boolean duringFreeze = java.util.Arrays.stream(freezeAt).anyMatch(f -> t >= f && t <= f + FREEZE.toMillis());
+            if (!duringFreeze) {
+                faults.schedule(() -> {
+                    proxy.killAll();
+                    kills.incrementAndGet();
+                }, t, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     private static void report(long seed, int kills, int freezes, int clientSent, int serverSent, SessionStats c, SessionStats s,

@@ -3,20 +3,27 @@ package io.tether.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.core.reconnect.Backoff;
+import io.tether.core.reconnect.RetryClassifier;
+import io.tether.core.reconnect.RetryDecision;
+import io.tether.core.testing.ConfigRoundTrip;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 class ClientConfigTest {
 
     @Test
-    void toBuilder_roundTripsEveryField() {
-        ClientConfig config = ClientConfig.builder().connectTimeout(Duration.ofSeconds(1))
-                .handshakeTimeout(Duration.ofSeconds(2)).header("Authorization", "Bearer x")
-                .subprotocols(List.of("tether.v1")).maxFrameSize(4096).maxMessageSize(8192)
-                .closeTimeout(Duration.ofSeconds(3)).heartbeat(HeartbeatConfig.DISABLED).ioThreads(1).build();
-        assertThat(config.toBuilder().build()).isEqualTo(config);
+    void toBuilder_roundTripsEveryComponent() throws Exception {
+        ConfigRoundTrip.of(ClientConfig.class, ClientConfig::builder, ClientConfig.Builder::build, ClientConfig::toBuilder)
+                .value("headers", Map.of("Authorization", "Bearer x", "X-Trace", "1"))
+                .setter("headers", (ClientConfig.Builder b, Map<String, String> headers) -> headers.forEach(b::header))
+                .with(SSLContext.class, SSLContext.getInstance("TLS"))
+                .with(Backoff.class, Backoff.constant(Duration.ofSeconds(3)))
+                .with(RetryClassifier.class, cause -> RetryDecision.giveUp("test"))
+                .verify();
         assertThat(ClientConfig.DEFAULT.toBuilder().build()).isEqualTo(ClientConfig.DEFAULT);
     }
 

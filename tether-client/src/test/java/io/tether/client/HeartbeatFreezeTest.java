@@ -28,20 +28,32 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A connection frozen by the fault proxy (both sockets open, nothing forwarded: a silent NAT drop)
- * is declared dead by both the client and the server within pingInterval + pingTimeout + 10 %, each
- * reporting {@link HeartbeatTimeoutException}. The detection times are written to
- * {@code target/heartbeat-detection.txt}.
+ * is declared dead by both the client and the server, each reporting
+ * {@link HeartbeatTimeoutException} to its listener, over real sockets.
+ *
+ * <p>The exact rule (dead at pingInterval + pingTimeout of silence, within one timer tick) is tested
+ * in virtual time: {@code LivenessTrackerTest}, and {@code HeartbeatHandlerTest} through to the
+ * listener's {@code onFailure}. Here the clock is the wall clock of a shared machine, so the bounds
+ * only prove that the heartbeat is what noticed: the exception measured at least
+ * pingInterval + pingTimeout of silence on the event loop's clock; detection came no sooner than
+ * pingInterval after the freeze; and no later than pingInterval + pingTimeout + 2 s (TCP itself never
+ * notices a frozen path whose sockets stay open). The detection times are written to
+ * {@code target/heartbeat-detection.txt} for docs/heartbeats.md.
  */
 @Tag("integration")
 class HeartbeatFreezeTest {
     private static final int FREEZES = 20;
+    /** Allowance for a loaded machine (GC, a busy event loop, a slow proxy thread) on top of the bound. */
+    private static final Duration SLACK = Duration.ofSeconds(2);
 
     @ParameterizedTest(name = "interval {0} ms, timeout {1} ms")
     @CsvSource({"200,400", "100,200"})
-    void frozenConnection_detectedByBothSides_withinBound(long intervalMs, long timeoutMs) throws Exception {
+    void frozenConnection_detectedByBothSides_byTheHeartbeat(long intervalMs, long timeoutMs) throws Exception {
         HeartbeatConfig heartbeat = HeartbeatConfig.builder()
                 .pingInterval(Duration.ofMillis(intervalMs)).pingTimeout(Duration.ofMillis(timeoutMs)).build();
-        long boundNanos = TimeUnit.MILLISECONDS.toNanos((intervalMs + timeoutMs) * 110 / 100);
+        Duration bound = heartbeat.detectionBound();
+        long earliestNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        long latestNanos = bound.plus(SLACK).toNanos();
         LinkedBlockingQueue<RecordingListener.Terminal> serverTerminals = new LinkedBlockingQueue<>();
         RecordingListener serverListener = new RecordingListener() {
             @Override
@@ -72,12 +84,16 @@ class HeartbeatFreezeTest {
                 RecordingListener.Terminal clientEnd = clientListener.awaitTerminal(Duration.ofSeconds(10));
                 RecordingListener.Terminal serverEnd = serverTerminals.poll(10, TimeUnit.SECONDS);
                 assertThat(serverEnd).as("server detected the freeze").isNotNull();
-                assertThat(clientEnd.cause()).isInstanceOf(HeartbeatTimeoutException.class);
-                assertThat(serverEnd.cause()).isInstanceOf(HeartbeatTimeoutException.class);
+                for (RecordingListener.Terminal end : List.of(clientEnd, serverEnd)) {
+                    String side = end == clientEnd ? "client" : "server";
+                    assertThat(end.cause()).as("%s, freeze %d", side, i).isInstanceOfSatisfying(HeartbeatTimeoutException.class,
+                            e -> assertThat(e.silence()).as("silence the %s's heartbeat measured", side)
+                                    .isGreaterThanOrEqualTo(bound));
+                    assertThat(end.atNanos() - frozenAt).as("%s detection after freeze %d, ns", side, i)
+                            .isBetween(earliestNanos, latestNanos);
+                }
                 clientMs.add(TimeUnit.NANOSECONDS.toMillis(clientEnd.atNanos() - frozenAt));
                 serverMs.add(TimeUnit.NANOSECONDS.toMillis(serverEnd.atNanos() - frozenAt));
-                assertThat(clientEnd.atNanos() - frozenAt).as("client detection, freeze %d", i).isLessThanOrEqualTo(boundNanos);
-                assertThat(serverEnd.atNanos() - frozenAt).as("server detection, freeze %d", i).isLessThanOrEqualTo(boundNanos);
                 proxy.unfreeze();
                 proxy.killAll();
             }

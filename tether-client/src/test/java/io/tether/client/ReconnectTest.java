@@ -107,8 +107,8 @@ class ReconnectTest {
     void http401AtHandshake_isTerminal_notRetried() throws Exception {
         try (ServerSocket refusing = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
                 TetherClient c = TetherClient.create(client(FAST).build())) {
-            CompletableFuture.runAsync(() -> answer(refusing, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 13\r\n"
-                    + "Connection: close\r\n\r\nwho are you?\n"));
+            CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> answer(refusing,
+                    "HTTP/1.1 401 Unauthorized\r\nContent-Length: 13\r\nConnection: close\r\n\r\nwho are you?\n"));
             SocketRecorder events = new SocketRecorder();
             TetherSocket socket = c.open(URI.create("ws://127.0.0.1:" + refusing.getLocalPort() + "/"), events);
             SocketRecorder.Closed closed = events.awaitClosed(WAIT);
@@ -116,6 +116,8 @@ class ReconnectTest {
                     e -> assertThat(e.status()).isEqualTo(401));
             assertThat(events.events).containsExactly("disconnected retry=false", "closed 1006");
             assertThat(socket.state()).isEqualTo(SocketState.CLOSED);
+            assertThat(request.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("what the refusing server read")
+                    .startsWith("GET / HTTP/1.1\r\n").containsIgnoringCase("upgrade: websocket");
         }
     }
 
@@ -222,10 +224,12 @@ class ReconnectTest {
             events.opened.get(20, TimeUnit.SECONDS);
             proxy.killAll();
             await().atMost(WAIT).until(() -> socket.state() == SocketState.RECONNECTING);
-            long start = System.nanoTime();
+            await().atMost(WAIT).until(() -> !events.disconnects.isEmpty());
+            assertThat(events.disconnects.get(0).nextDelay()).as("the wait that reconnectNow skips")
+                    .contains(Duration.ofSeconds(60));
             socket.reconnectNow();
-            events.awaitReconnect(WAIT);
-            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(20));
+            // WAIT (20 s) is a third of the backoff: a reconnect within it did not wait the 60 s out.
+            assertThat(events.awaitReconnect(WAIT)).isEqualTo(1);
             assertThat(events.events).contains("reconnecting 1");
         }
     }
@@ -309,15 +313,20 @@ class ReconnectTest {
         }
     }
 
-    private static void answer(ServerSocket server, String response) {
+    /** Accepts one connection, reads the request, answers {@code response}; returns what it read. */
+    private static String answer(ServerSocket server, String response) {
         try (Socket s = server.accept()) {
             s.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder();
             byte[] buffer = new byte[4096];
-            int read = s.getInputStream().read(buffer);
-            assertThat(read).isPositive();
+            int read;
+            while (request.indexOf("\r\n\r\n") < 0 && (read = s.getInputStream().read(buffer)) > 0) {
+                request.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+            }
             OutputStream out = s.getOutputStream();
             out.write(response.getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            return request.toString();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -249,22 +249,36 @@ class SessionTest {
             events.opened.get(20, TimeUnit.SECONDS);
             String victim = socket.sessionId().orElseThrow();
 
+            URI uri = URI.create("ws://127.0.0.1:" + srv.port() + "/echo");
             LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-            WebSocketConnection attacker = raw.connect(URI.create("ws://127.0.0.1:" + srv.port() + "/echo"),
-                    new io.tether.core.WebSocketListener() {
-                        @Override
-                        public void onBinary(WebSocketConnection connection, byte[] data) {
-                            frames.add(FrameCodec.decode(ByteBuffer.wrap(data)));
-                        }
-                    }).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            RecordingListener attackerEvents = new RecordingListener() {
+                @Override
+                public void onBinary(WebSocketConnection connection, byte[] data) {
+                    frames.add(FrameCodec.decode(ByteBuffer.wrap(data)));
+                }
+            };
+            WebSocketConnection attacker = raw.connect(uri, attackerEvents).toCompletableFuture().get(20, TimeUnit.SECONDS);
             attacker.sendBinary(FrameCodec.encode(new Frame.Hello(1, 0, victim, "AAAAAAAAAAAAAAAAAAAAAA")).array());
             Frame.Welcome welcome = (Frame.Welcome) frames.poll(20, TimeUnit.SECONDS);
             assertThat(welcome.resumed()).isFalse();
             assertThat(welcome.sessionId()).isNotEqualTo(victim);
             assertThat(welcome.lastReceived()).isZero();
 
-            // The same answer as for an id that never existed.
-            attacker.sendBinary(FrameCodec.encode(new Frame.Hello(1, 0, "no-such-session", "x")).array());
+            // The same answer as for an id that never existed: nothing tells a forged token apart.
+            Frame.Welcome unknown = hello(raw, uri, "no-such-session", "x", false);
+            assertThat(unknown.resumed()).isFalse();
+            assertThat(unknown.lastReceived()).isZero();
+            assertThat(unknown.ttlMillis()).isEqualTo(welcome.ttlMillis());
+            assertThat(unknown.sessionId()).hasSameSizeAs(welcome.sessionId()).isNotEqualTo(victim);
+            assertThat(unknown.token()).hasSameSizeAs(welcome.token());
+
+            // A second HELLO on a connection whose handshake is done is a protocol violation.
+            attacker.sendBinary(FrameCodec.encode(new Frame.Hello(1, 0, victim, "AAAAAAAAAAAAAAAAAAAAAA")).array());
+            RecordingListener.Terminal end = attackerEvents.awaitTerminal(WAIT);
+            assertThat(end.code()).isEqualTo(1002);
+            assertThat(end.reason()).startsWith("tether.v1: unexpected HELLO after the handshake");
+            assertThat(frames).as("no second WELCOME").isEmpty();
+
             socket.sendText("still mine").toCompletableFuture().get(20, TimeUnit.SECONDS);
             assertThat(events.messages.poll(20, TimeUnit.SECONDS)).isEqualTo("still mine");
             assertThat(socket.sessionId()).contains(victim);

@@ -9,11 +9,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.tether.core.HandshakeRequest;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.heartbeat.HeartbeatTimeoutException;
+import io.tether.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +51,7 @@ class HeartbeatHandlerTest {
 
     @AfterEach
     void tearDown() {
-        channel.finishAndReleaseAll();
+        assertThat(channel.finishAndReleaseAll()).as("frames left unread in the channel").isFalse();
     }
 
     private void advance(long millis) {
@@ -116,6 +119,41 @@ class HeartbeatHandlerTest {
         advance(590);
         assertThat(channel.isActive()).isTrue();
         assertThat(heartbeat.pingsSent()).isEqualTo(2);
+        PingWebSocketFrame second = channel.readOutbound();
+        assertThat(second).as("the second ping, after the pong's silence").isNotNull();
+        second.release();
+    }
+
+    @Test
+    void silentPeer_reachesTheListenerAsOnFailure_withHeartbeatTimeoutException_atTheBound() {
+        // The full reaction, as installed by FramePipeline: heartbeat detects, connection reports.
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        RecordingListener listener = new RecordingListener();
+        HeartbeatHandler detector = new HeartbeatHandler(CONFIG, new Random(1));
+        WebSocketConnectionHandler connection = new WebSocketConnectionHandler(ch,
+                new ConnectionSettings(false, 1 << 16, Duration.ofSeconds(5), CONFIG, new Random(1)), listener, HandshakeRequest.builder().path("/").build(), Map.of());
+        connection.attachHeartbeat(detector);
+        ch.pipeline().addLast(HeartbeatHandler.NAME, detector).addLast(WebSocketConnectionHandler.NAME, connection);
+        connection.fireOpen();
+        try {
+            for (long t = 0; t < 599; t++) {
+                ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+                ch.runScheduledPendingTasks();
+            }
+            assertThat(listener.terminal).as("still alive 1 ms before the bound").isNotDone();
+            ch.advanceTimeBy(1 + TICK, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+            assertThat(ch.isOpen()).isFalse();
+            assertThat(listener.events).containsExactly("open", "failure HeartbeatTimeoutException");
+            assertThat(listener.terminal.getNow(null).cause()).isInstanceOfSatisfying(HeartbeatTimeoutException.class,
+                    e -> assertThat(e.silence()).isBetween(Duration.ofMillis(600), Duration.ofMillis(600 + TICK)));
+            PingWebSocketFrame ping = ch.readOutbound();
+            assertThat(ping).as("the one ping sent into the silence").isNotNull();
+            ping.release();
+        } finally {
+            assertThat(ch.finishAndReleaseAll()).as("frames left unread").isFalse();
+        }
     }
 
     @Test

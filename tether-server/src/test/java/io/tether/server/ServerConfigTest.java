@@ -5,27 +5,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tether.core.WebSocketListener;
 import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.core.testing.ConfigRoundTrip;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 class ServerConfigTest {
     private static final WebSocketListener NOOP = new WebSocketListener() { };
 
     @Test
-    void toBuilder_roundTripsEveryField() {
+    void toBuilder_roundTripsEveryComponent() throws Exception {
         HandshakeGate gate = r -> Acceptance.refuse(403, "no");
         HandshakeGate endpointGate = r -> Acceptance.accept();
-        ServerConfig config = ServerConfig.builder().host("0.0.0.0").port(9000)
-                .endpoint(new Endpoint("/a", List.of("x"), NOOP))
-                .endpoint(Endpoint.of("/b", NOOP).withGate(endpointGate))
-                .handshakeTimeout(Duration.ofSeconds(3)).maxFrameSize(4096).maxMessageSize(8192)
-                .closeTimeout(Duration.ofSeconds(2)).heartbeat(HeartbeatConfig.DISABLED).ioThreads(2)
-                .handshakeGate(gate).build();
-        assertThat(config.toBuilder().build()).isEqualTo(config);
+        ServerConfig config = ConfigRoundTrip.of(ServerConfig.class, ServerConfig::builder, ServerConfig.Builder::build,
+                        ServerConfig::toBuilder)
+                .value("host", "0.0.0.0")
+                .value("endpoints", List.of(new Endpoint("/a", List.of("x"), NOOP), Endpoint.of("/b", NOOP).withGate(endpointGate)))
+                .setter("endpoints", (ServerConfig.Builder b, List<Endpoint> endpoints) -> endpoints.forEach(b::endpoint))
+                .value("staticRoot", "web")
+                .with(SSLContext.class, SSLContext.getInstance("TLS"))
+                .with(HandshakeGate.class, gate)
+                .verify();
+        assertThat(config.admission().enabled()).as("nested AdmissionConfig changed too").isTrue();
         assertThat(config.toBuilder().build().handshakeGate()).isSameAs(gate);
         assertThat(config.endpoints().get(1).gate()).isSameAs(endpointGate);
         assertThat(config.endpoints().get(1).withGate(null)).isEqualTo(Endpoint.of("/b", NOOP));
+        ServerConfig defaults = ServerConfig.builder().build();
+        assertThat(defaults.toBuilder().build()).isEqualTo(defaults);
     }
 
     @Test

@@ -106,7 +106,10 @@ class ChatServiceTest {
             long frozenAt = System.nanoTime();
             await().atMost(WAIT).until(() -> alice.sees("bob", false));
             long offlineAfterMs = (System.nanoTime() - frozenAt) / 1_000_000;
-            assertThat(offlineAfterMs).as("bob offline within the heartbeat bound").isLessThan(2000);
+            // Presence follows the server's heartbeat: not before a ping interval, and within the
+            // bound plus generous slack for a loaded machine (the exact bound is tested in virtual time).
+            assertThat(offlineAfterMs).as("bob offline after the freeze, ms")
+                    .isBetween(FAST.pingInterval().toMillis(), FAST.detectionBound().toMillis() + 2000);
             alice.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"while you were away\"}");
             bob.send("{\"t\":\"say\",\"room\":\"lobby\",\"text\":\"typed while cut\"}");
             proxy.killAll();

@@ -3,22 +3,17 @@ package io.tether.core.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tether.core.testing.ConfigRoundTrip;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatConfigTest {
 
     @Test
-    void toBuilder_roundTripsEveryField() {
-        HeartbeatConfig custom = HeartbeatConfig.builder()
-                .enabled(false)
-                .pingInterval(Duration.ofMillis(200))
-                .pingTimeout(Duration.ofMillis(400))
-                .pingJitter(0.1)
-                .detection(Detection.PHI_ACCRUAL)
-                .phiAccrual(new PhiAccrualConfig(5, 10, Duration.ofMillis(5), Duration.ZERO))
-                .build();
-        assertThat(custom.toBuilder().build()).isEqualTo(custom);
+    void toBuilder_roundTripsEveryComponent() {
+        HeartbeatConfig custom = ConfigRoundTrip.of(HeartbeatConfig.class, HeartbeatConfig::builder,
+                HeartbeatConfig.Builder::build, HeartbeatConfig::toBuilder).verify();
+        assertThat(custom.phiAccrual()).as("nested record changed too").isNotEqualTo(PhiAccrualConfig.DEFAULT);
         assertThat(HeartbeatConfig.DEFAULT.toBuilder().build()).isEqualTo(HeartbeatConfig.DEFAULT);
     }
 
