@@ -213,6 +213,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         // Clean only if the peer's Close arrived: an unanswered Close is a failure (1006).
         boolean cleanClose = closeFrameReceived;
+        boolean closeUnanswered = state == ConnectionState.CLOSE_SENT;
         state = ConnectionState.CLOSED;
         ScheduledFuture<?> timer = forceClose;
         if (timer != null) {
@@ -225,7 +226,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             } else if (cleanClose) {
                 listener.onClosed(closeCode, closeReason);
             } else {
-                listener.onFailure(new ConnectionClosedException(CloseCodes.ABNORMAL, state == ConnectionState.CLOSE_SENT
+                listener.onFailure(new ConnectionClosedException(CloseCodes.ABNORMAL, closeUnanswered
                         ? "the peer did not answer our Close frame" : "connection lost without a close frame"));
             }
         }
