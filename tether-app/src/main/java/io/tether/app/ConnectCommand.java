@@ -190,7 +190,7 @@ final class ConnectCommand implements Callable<Integer> {
             reason.unacknowledged().forEach(m -> event("  " + describe(m) + ": " + (m.binary() ? "<binary>" : m.text())));
         }
 
-        private static String describe(io.tether.core.session.UnacknowledgedMessage m) {
+        private static String describe(io.tether.core.UnacknowledgedMessage m) {
             return switch (m.fate()) {
                 case CARRIED_OVER -> "never sent, carried into the new session";
                 case RESENT -> "in doubt, resent as a possible duplicate";

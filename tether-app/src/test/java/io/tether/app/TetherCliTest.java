@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.tether.core.WebSocketConnection;
 import io.tether.core.heartbeat.HeartbeatConfig;
-import io.tether.server.EchoListener;
-import io.tether.server.EchoSessions;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import io.tether.server.TetherServer;
+import io.tether.server.demo.EchoListener;
+import io.tether.server.demo.EchoSessions;
 import io.tether.testkit.FaultProxy;
 import io.tether.testkit.PeerProcess;
 import io.tether.testkit.RawWebSocket;

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * session instead: every message is delivered exactly once and in order in both directions across
  * reconnects, and a send's stage completes when the server has acknowledged it.
  */
-public interface TetherSocket {
+public sealed interface TetherSocket permits io.tether.client.internal.ReconnectingSocket {
 
     URI uri();
 

@@ -5,15 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.tether.core.WebSocketConnection;
 import io.tether.core.heartbeat.HeartbeatConfig;
-import io.tether.core.protocol.Frame;
-import io.tether.core.protocol.FrameCodec;
+import io.tether.core.internal.protocol.Frame;
+import io.tether.core.internal.protocol.FrameCodec;
 import io.tether.server.ConnectionReplacedException;
-import io.tether.server.EchoListener;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
 import io.tether.server.TetherServer;
+import io.tether.server.demo.EchoListener;
 import io.tether.testkit.RecordingListener;
 import java.net.URI;
 import java.nio.ByteBuffer;

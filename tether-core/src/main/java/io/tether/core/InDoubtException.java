@@ -1,6 +1,5 @@
 package io.tether.core;
 
-import io.tether.core.session.UnacknowledgedMessage;
 
 /**
  * This send's message was written to a connection, but the session ended (the cause, a

@@ -1,6 +1,5 @@
 package io.tether.core;
 
-import io.tether.core.session.UnacknowledgedMessage;
 
 /**
  * This send's message was never written to any connection, and the session ended (the cause, a

@@ -1,6 +1,5 @@
 package io.tether.core;
 
-import io.tether.core.session.UnacknowledgedMessage;
 import java.util.List;
 
 /**

@@ -1,6 +1,5 @@
 package io.tether.core;
 
-import io.tether.core.heartbeat.RoundTripTime;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -12,8 +11,11 @@ import org.jspecify.annotations.Nullable;
  * One open WebSocket connection, on either side. All methods are thread-safe and none blocks or
  * throws for a closed connection: sends return a stage that fails with
  * {@link ConnectionClosedException} instead.
+ *
+ * <p>Sealed: connections are made by Tether's transport, never by applications (tests included:
+ * run a server and a client on 127.0.0.1, or use the test kit's raw WebSocket peer).
  */
-public interface WebSocketConnection {
+public sealed interface WebSocketConnection permits io.tether.core.internal.transport.TransportConnection {
 
     /** A short id, unique within this process, for logs. */
     String id();
@@ -63,29 +65,13 @@ public interface WebSocketConnection {
     /**
      * Sends the remaining bytes of {@code data} as one binary message; they are copied before this
      * returns and the buffer's position is left as it was. Same promise as {@link #sendText}. Lets a
-     * listener forward a message it received as a view ({@link WebSocketListener#onBinaryView})
-     * with a single copy; the default goes through an array.
+     * protocol layer forward a message it received as a view of transport memory with a single
+     * copy; the default goes through an array.
      */
     default CompletionStage<Void> sendBinary(ByteBuffer data) {
         byte[] copy = new byte[data.remaining()];
         data.duplicate().get(copy);
         return sendBinary(copy);
-    }
-
-    /**
-     * Sends one binary message made of {@code header} (position to limit) followed by all of
-     * {@code body}, with no completion stage: for protocol layers that learn of delivery another way
-     * (tether.v1 replays what the peer has not acknowledged). Both are copied before this returns
-     * and not kept. On a connection that is closing or closed the message is dropped, which such a
-     * layer must tolerate; a failed write shows as the connection's close, never as an exception here.
-     * The default joins the two and calls {@link #sendBinary(byte[])}; transports override it to
-     * write without intermediate copies.
-     */
-    default void sendBinaryUnconfirmed(ByteBuffer header, byte[] body) {
-        byte[] joined = new byte[header.remaining() + body.length];
-        header.duplicate().get(joined, 0, header.remaining());
-        System.arraycopy(body, 0, joined, joined.length - body.length, body.length);
-        sendBinary(joined);
     }
 
     /**
@@ -108,13 +94,6 @@ public interface WebSocketConnection {
      * fails.
      */
     CompletionStage<Void> closeFuture();
-
-    /**
-     * The peer announced that it may fall silent for a while (a browser tab in the background,
-     * whose timers are throttled): until called again with {@link java.time.Duration#ZERO}, the
-     * heartbeat declares it dead only after its usual bound plus {@code grace}. Any thread.
-     */
-    void setLivenessGrace(java.time.Duration grace);
 
     /** Round-trip time measured by the heartbeat's ping/pong, once at least one pong came back. */
     Optional<RoundTripTime> roundTripTime();

@@ -1,7 +1,5 @@
 package io.tether.core;
 
-import java.nio.ByteBuffer;
-
 /**
  * Receives one connection's events. Callbacks for one connection never run concurrently and keep
  * the order of the wire; by default they run on the connection's event loop, so a callback must not
@@ -22,18 +20,6 @@ public interface WebSocketListener {
 
     /** A complete binary message arrived; the array is the listener's to keep. */
     default void onBinary(WebSocketConnection connection, byte[] data) {
-    }
-
-    /**
-     * A complete binary message arrived, as a view of the transport's memory that is valid only
-     * during this call and must not be modified. This is the method the transport calls; the
-     * default copies the message and calls {@link #onBinary(WebSocketConnection, byte[])}. Protocol
-     * layers that parse messages in place (tether.v1) override it to skip that copy.
-     */
-    default void onBinaryView(WebSocketConnection connection, ByteBuffer data) {
-        byte[] copy = new byte[data.remaining()];
-        data.duplicate().get(copy);
-        onBinary(connection, copy);
     }
 
     /**

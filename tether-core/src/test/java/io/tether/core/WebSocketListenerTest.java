@@ -2,6 +2,7 @@ package io.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.core.internal.transport.TransportListener;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ class WebSocketListenerTest {
         ByteBuffer transportMemory = ByteBuffer.wrap(new byte[] {9, 1, 2, 3, 9});
         ByteBuffer view = transportMemory.duplicate().position(1).limit(4);
 
-        listener.onBinaryView(null, view);
+        TransportListener.deliverBinary(listener, null, view);
         // The transport reuses its memory once the call returns: the listener's array must not change.
         transportMemory.put(1, (byte) 7);
 

@@ -1,7 +1,7 @@
 package io.tether.server;
 
 import io.tether.core.WebSocketListener;
-import io.tether.core.protocol.Frame;
+import io.tether.core.internal.protocol.Frame;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

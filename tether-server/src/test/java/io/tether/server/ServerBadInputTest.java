@@ -9,6 +9,7 @@ import static io.tether.testkit.RawWebSocket.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.server.demo.EchoListener;
 import io.tether.testkit.RawWebSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

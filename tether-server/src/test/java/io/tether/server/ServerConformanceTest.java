@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.server.demo.EchoListener;
 import io.tether.testkit.RawWebSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.server.demo.EchoListener;
 import io.tether.testkit.RawWebSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

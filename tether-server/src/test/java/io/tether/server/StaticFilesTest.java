@@ -3,15 +3,16 @@ package io.tether.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.core.heartbeat.HeartbeatConfig;
+import io.tether.server.demo.EchoListener;
 import io.tether.testkit.RawWebSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Pages served from the classpath next to the WebSocket endpoints. */
 @Tag("integration")

@@ -1,11 +1,11 @@
 package io.tether.bench.jmh;
 
 import io.tether.core.heartbeat.HeartbeatConfig;
-import io.tether.core.heartbeat.LivenessTracker;
-import io.tether.core.protocol.Frame;
-import io.tether.core.protocol.FrameCodec;
-import io.tether.core.protocol.InboundWindow;
-import io.tether.core.protocol.ReplayBuffer;
+import io.tether.core.internal.heartbeat.LivenessTracker;
+import io.tether.core.internal.protocol.Frame;
+import io.tether.core.internal.protocol.FrameCodec;
+import io.tether.core.internal.protocol.InboundWindow;
+import io.tether.core.internal.protocol.ReplayBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;

@@ -1,11 +1,11 @@
 package io.tether.bench.servers;
 
 import io.tether.core.heartbeat.HeartbeatConfig;
-import io.tether.server.EchoListener;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
-import io.tether.server.EchoSessions;
 import io.tether.server.TetherServer;
+import io.tether.server.demo.EchoListener;
+import io.tether.server.demo.EchoSessions;
 import java.time.Duration;
 
 /** Tether echo at /echo: plain WebSocket for plain clients, tether.v1 for clients that offer it. */

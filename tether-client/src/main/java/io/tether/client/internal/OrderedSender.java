@@ -2,9 +2,9 @@ package io.tether.client.internal;
 
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectionClosedException;
-import io.tether.core.outbox.Outbox;
+import io.tether.core.internal.outbox.Outbox;
+import io.tether.core.internal.session.Scheduler;
 import io.tether.core.outbox.OutboxConfig;
-import io.tether.core.session.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -9,9 +9,9 @@ import io.tether.core.CloseCodes;
 import io.tether.core.ConnectionClosedException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
+import io.tether.core.internal.session.Scheduler;
 import io.tether.core.outbox.OutboxConfig;
 import io.tether.core.reconnect.ReconnectPolicy;
-import io.tether.core.session.Scheduler;
 import io.tether.core.session.SessionConfig;
 import io.tether.core.session.SessionStats;
 import java.net.URI;
@@ -84,7 +84,7 @@ public final class ReconnectingSocket implements TetherSocket {
     public static ReconnectingSocket create(URI uri, Connector connector, io.tether.client.ClientConfig config,
             RandomGenerator random, io.netty.channel.EventLoop loop, SocketListener listener) {
         Dialer dialer = (l, offerSessions) -> connector.connect(uri, l, loop, offerSessions);
-        return create(uri, dialer, config, random, new io.tether.netty.EventLoopScheduler(loop), listener);
+        return create(uri, dialer, config, random, new io.tether.netty.internal.EventLoopScheduler(loop), listener);
     }
 
     static ReconnectingSocket create(URI uri, Dialer dialer, io.tether.client.ClientConfig config,

@@ -1,6 +1,6 @@
 package io.tether.client.internal;
 
-import io.tether.core.reconnect.BackoffSequence;
+import io.tether.core.internal.reconnect.BackoffSequence;
 import io.tether.core.reconnect.ReconnectFailedException;
 import io.tether.core.reconnect.ReconnectPolicy;
 import io.tether.core.reconnect.RetryDecision;

@@ -3,11 +3,12 @@ package io.tether.client.internal;
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectFailedException;
 import io.tether.core.ConnectionResetException;
+import io.tether.core.RoundTripTime;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
-import io.tether.core.heartbeat.RoundTripTime;
-import io.tether.core.protocol.Frame;
-import io.tether.core.protocol.FrameCodec;
+import io.tether.core.internal.protocol.Frame;
+import io.tether.core.internal.protocol.FrameCodec;
+import io.tether.core.internal.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -79,7 +80,7 @@ final class FakeServer implements Dialer {
     }
 
     /** One connection as the server sees it; frames the client wrote are decoded. */
-    final class Link implements WebSocketConnection {
+    final class Link implements TransportConnection {
         final WebSocketListener listener;
         final @Nullable String subprotocol;
         final List<Frame> frames = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.tether.core.heartbeat;
 
+import io.tether.core.RoundTripTime;
 import io.tether.core.TetherException;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 /**
- * Heartbeat policy without transport: when to ping, when the peer counts as dead, how to measure
- * round trips. Times are nanoseconds from the caller's ticker (on Netty, the event loop's
- * {@code ticker()}), so the same rules run on real sockets and in virtual-time tests.
+ * Heartbeat configuration: when to ping, when the peer counts as dead (fixed timeout or phi
+ * accrual), and the exception that reports a dead peer. The detectors live in
+ * {@code io.tether.core.internal.heartbeat}.
  */
 @NullMarked
 package io.tether.core.heartbeat;

@@ -1,4 +1,6 @@
-/** The bounded queue of messages sent while a connection is not open. */
+/**
+ * Configuration of the bounded outbox that holds messages sent while a socket is not open.
+ */
 @NullMarked
 package io.tether.core.outbox;
 

@@ -1,6 +1,6 @@
 package io.tether.server.internal;
 
-import io.tether.netty.WebSocketConnectionHandler;
+import io.tether.netty.internal.WebSocketConnectionHandler;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package io.tether.server.internal;
 
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.tether.core.reconnect.TokenBucket;
-import io.tether.netty.ConnectionSettings;
+import io.tether.core.internal.reconnect.TokenBucket;
+import io.tether.netty.internal.ConnectionSettings;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import java.util.Map;

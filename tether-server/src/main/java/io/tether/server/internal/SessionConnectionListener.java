@@ -5,9 +5,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.core.CloseCodes;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.WebSocketConnection;
-import io.tether.core.WebSocketListener;
-import io.tether.core.protocol.Frame;
-import io.tether.core.protocol.FrameCodec;
+import io.tether.core.internal.protocol.Frame;
+import io.tether.core.internal.protocol.FrameCodec;
+import io.tether.core.internal.transport.TransportListener;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * The listener of one {@code tether.v1} connection on the server: expects HELLO first (within the
  * handshake timeout), binds the connection to its session, then hands every frame to it.
  */
-final class SessionConnectionListener implements WebSocketListener {
+final class SessionConnectionListener implements TransportListener {
     private final SessionManager manager;
     private final EventLoop loop;
     private final Duration helloTimeout;

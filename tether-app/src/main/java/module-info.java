@@ -1,0 +1,11 @@
+/** The {@code tether} command (serve, connect) and the chat demo. Exports nothing. */
+module io.tether.app {
+    requires io.tether.client;
+    requires io.tether.server;
+    requires com.fasterxml.jackson.databind;
+    requires info.picocli;
+    requires static org.jspecify;
+
+    // picocli fills @Option/@Parameters fields and calls the commands reflectively
+    opens io.tether.app to info.picocli;
+}

@@ -1,0 +1,398 @@
+package io.tether.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tether.core.CloseCodes;
+import io.tether.core.ConnectionClosedException;
+import io.tether.core.HandshakeRequest;
+import io.tether.core.ProtocolViolationException;
+import io.tether.core.RoundTripTime;
+import io.tether.core.WebSocketConnection;
+import io.tether.core.WebSocketListener;
+import io.tether.core.heartbeat.HeartbeatTimeoutException;
+import io.tether.core.internal.transport.TransportConnection;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection after its opening handshake, on either side: the last handler of the pipeline and
+ * the {@link WebSocketConnection} the application holds. It turns frames into listener calls, runs
+ * the closing handshake (RFC 6455 section 7), refuses data writes once a Close frame went out, and
+ * reports exactly one terminal event. All state changes happen on the channel's event loop; the
+ * public methods may be called from any thread.
+ */
+public final class WebSocketConnectionHandler extends ChannelDuplexHandler implements TransportConnection {
+    public static final String NAME = "tether-connection";
+    private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
+
+    private final Channel channel;
+    private final ConnectionSettings settings;
+    private final ListenerInvoker listener;
+    /** Also the source of path and subprotocol, so the connection holds them once. */
+    private final HandshakeRequest handshake;
+    private final Map<String, Object> attributes;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** Written on the event loop only; volatile so senders on other threads can fail fast. */
+    private volatile ConnectionState state = ConnectionState.OPEN;
+    private volatile @Nullable HeartbeatHandler heartbeat;
+    private boolean openReported;
+    private boolean closeFrameReceived;
+    private int closeCode = CloseCodes.NO_STATUS;
+    private String closeReason = "";
+    private @Nullable Throwable failure;
+    private @Nullable ScheduledFuture<?> forceClose;
+
+    /**
+     * @param handshake the opening handshake, with the selected subprotocol
+     * @param attributes what the server's handshake gate attached (unmodifiable; {@code Map.of()} for none)
+     */
+    public WebSocketConnectionHandler(Channel channel, ConnectionSettings settings, WebSocketListener listener,
+            HandshakeRequest handshake, Map<String, Object> attributes) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = new ListenerInvoker(Objects.requireNonNull(listener, "listener"), this);
+        this.handshake = Objects.requireNonNull(handshake, "handshake");
+        this.attributes = Objects.requireNonNull(attributes, "attributes");
+    }
+
+    void attachHeartbeat(HeartbeatHandler handler) {
+        this.heartbeat = handler;
+    }
+
+    /** Reports {@code onOpen}; called by the handshake handler once the handshake completed. */
+    public void fireOpen() {
+        assert channel.eventLoop().inEventLoop();
+        if (!openReported && state != ConnectionState.CLOSED) {
+            openReported = true;
+            listener.onOpen();
+        }
+    }
+
+    // ---- inbound -------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        fireOpen();
+        if (msg instanceof WebSocketFrame frame && !frame.isFinalFragment()
+                && (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame)) {
+            // The first fragment of a message: from here on the aggregator owns the frame and
+            // passes the joined message back to this handler.
+            FramePipeline.aggregateFrom(ctx, frame, settings.maxMessageSize());
+            return;
+        }
+        try {
+            if (msg instanceof TextWebSocketFrame text) {
+                if (acceptsData()) {
+                    listener.onText(text.text());
+                }
+            } else if (msg instanceof BinaryWebSocketFrame binary) {
+                if (acceptsData()) {
+                    // A view, not a copy: the frame is released only after the listener returns.
+                    listener.onBinaryView(binary.content().nioBuffer());
+                }
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                // RFC 6455 5.5.2: answer pings until the peer's Close has arrived.
+                if (!closeFrameReceived && state != ConnectionState.CLOSED) {
+                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                }
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                onCloseFrame(ctx, close);
+            }
+            // Unsolicited pongs (heartbeats off) and anything else: nothing to do.
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * Data still arrives after this side sent Close: the peer sent it before seeing our Close, and
+     * dropping it would lose messages. Only the peer's own Close ends the inbound stream.
+     */
+    private boolean acceptsData() {
+        return state == ConnectionState.OPEN || state == ConnectionState.CLOSE_SENT && failure == null;
+    }
+
+    private void onCloseFrame(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
+        closeFrameReceived = true;
+        if (state == ConnectionState.OPEN) {
+            int code = frame.statusCode();
+            closeCode = code < 0 ? CloseCodes.NO_STATUS : code;
+            closeReason = code < 0 ? "" : frame.reasonText();
+            state = ConnectionState.CLOSE_RECEIVED;
+            // RFC 6455 5.5.1: echo the status code; an empty close answers an empty close.
+            CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+            ctx.writeAndFlush(echo).addListener(f -> finishClose(ctx));
+        } else if (state == ConnectionState.CLOSE_SENT) {
+            finishClose(ctx);
+        }
+    }
+
+    /** The closing handshake is done: the server closes TCP now, the client gives it a moment. */
+    private void finishClose(ChannelHandlerContext ctx) {
+        if (settings.client()) {
+            scheduleForceClose(ctx);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof HeartbeatTimeoutException) {
+            log.debug("{} {}", id(), cause.getMessage());
+            recordFailure(cause);
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            // Netty's decoder or UTF-8 validator already sent the close frame and is closing.
+            int code = corrupted.closeStatus().code();
+            log.debug("{} peer broke the protocol: {} ({})", id(), cause.getMessage(), code);
+            recordFailure(new ProtocolViolationException(code, String.valueOf(cause.getMessage())));
+            // No ctx.close() here: it could cut off the Close frame Netty is still writing.
+            state = ConnectionState.CLOSE_SENT;
+        } else if (cause instanceof TooLongFrameException) {
+            log.debug("{} message over the limit: {}", id(), cause.getMessage());
+            failWithClose(ctx, CloseCodes.MESSAGE_TOO_BIG,
+                    "message larger than " + settings.maxMessageSize() + " bytes");
+        } else if (cause instanceof PrematureChannelClosureException) {
+            log.debug("{} closed in the middle of a fragmented message", id());
+            recordFailure(new ConnectionClosedException(CloseCodes.ABNORMAL, "closed inside a fragmented message"));
+        } else if (cause instanceof java.io.IOException || cause instanceof javax.net.ssl.SSLException
+                || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            log.debug("{} connection error: {}", id(), cause.toString());
+            // The application sees a Tether type; the transport's exception stays as its cause.
+            recordFailure(new io.tether.core.ConnectionResetException("connection failed: " + cause.getMessage(), cause));
+            ctx.close();
+        } else {
+            log.warn("{} unexpected error, closing with 1011", id(), cause);
+            failWithClose(ctx, CloseCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private void failWithClose(ChannelHandlerContext ctx, int code, String reason) {
+        recordFailure(new ProtocolViolationException(code, reason));
+        if (state == ConnectionState.OPEN) {
+            state = ConnectionState.CLOSE_SENT;
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void recordFailure(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        // Clean only if the peer's Close arrived: an unanswered Close is a failure (1006).
+        boolean cleanClose = closeFrameReceived;
+        boolean closeUnanswered = state == ConnectionState.CLOSE_SENT;
+        state = ConnectionState.CLOSED;
+        ScheduledFuture<?> timer = forceClose;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (openReported) {
+            Throwable cause = failure;
+            if (cause != null) {
+                listener.onFailure(cause);
+            } else if (cleanClose) {
+                listener.onClosed(closeCode, closeReason);
+            } else {
+                listener.onFailure(new ConnectionClosedException(CloseCodes.ABNORMAL, closeUnanswered
+                        ? "the peer did not answer our Close frame" : "connection lost without a close frame"));
+            }
+        }
+        settings.onClosed().accept(this);
+        closed.complete(null);
+        super.channelInactive(ctx);
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        boolean data = msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+                || msg instanceof ContinuationWebSocketFrame;
+        if (data && state != ConnectionState.OPEN) {
+            // RFC 6455 5.5.1: no data frame after a Close frame, in either direction.
+            ReferenceCountUtil.release(msg);
+            promise.setFailure(closedException());
+            return;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    @Override
+    public CompletionStage<Void> sendText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        if (state != ConnectionState.OPEN) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        return send(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), text)));
+    }
+
+    @Override
+    public CompletionStage<Void> sendBinary(byte[] data) {
+        return sendBinary(ByteBuffer.wrap(Objects.requireNonNull(data, "data")));
+    }
+
+    @Override
+    public CompletionStage<Void> sendBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (state != ConnectionState.OPEN) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        return send(new BinaryWebSocketFrame(channel.alloc().buffer(data.remaining()).writeBytes(data.duplicate())));
+    }
+
+    @Override
+    public void sendBinaryUnconfirmed(ByteBuffer header, byte[] body) {
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(body, "body");
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        ByteBuf buf = channel.alloc().buffer(header.remaining() + body.length);
+        buf.writeBytes(header.duplicate()).writeBytes(body);
+        // A promise nobody listens to: a write that fails here (the connection closed meanwhile)
+        // needs no report of its own, the close is reported to the listener. The void promise
+        // would turn that failure into an exceptionCaught.
+        channel.writeAndFlush(new BinaryWebSocketFrame(buf), channel.newPromise());
+    }
+
+    private CompletionStage<Void> send(Object frame) {
+        return Stages.of(channel.writeAndFlush(frame),
+                cause -> cause instanceof ConnectionClosedException ? cause : closedException());
+    }
+
+    private ConnectionClosedException closedException() {
+        int code = state == ConnectionState.OPEN ? CloseCodes.ABNORMAL : closeCode;
+        return new ConnectionClosedException(code, closeReason);
+    }
+
+    @Override
+    public CompletionStage<Void> close(int code, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        CloseCodes.requireValid(code, reason);
+        if (state != ConnectionState.CLOSED) {
+            try {
+                channel.eventLoop().execute(() -> startClose(code, reason));
+            } catch (RejectedExecutionException e) {
+                // The event loop is gone, so is the connection: nothing left to close.
+                channel.close();
+            }
+        }
+        return closed.copy();
+    }
+
+    private void startClose(int code, String reason) {
+        ChannelHandlerContext ctx = channel.pipeline().context(this);
+        if (state != ConnectionState.OPEN || ctx == null) {
+            return;
+        }
+        // Code and reason before the (volatile) state, so a sender that sees CLOSE_SENT reads them.
+        closeCode = code;
+        closeReason = reason;
+        state = ConnectionState.CLOSE_SENT;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        scheduleForceClose(ctx);
+    }
+
+    private void scheduleForceClose(ChannelHandlerContext ctx) {
+        if (forceClose == null) {
+            forceClose = ctx.executor().schedule(() -> {
+                ctx.close();
+            }, settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closed.copy();
+    }
+
+    // ---- accessors -----------------------------------------------------------------------------
+
+    @Override
+    public String id() {
+        return channel.id().asShortText();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    @Override
+    public String path() {
+        return handshake.path();
+    }
+
+    @Override
+    public @Nullable String subprotocol() {
+        return handshake.subprotocol();
+    }
+
+    @Override
+    public HandshakeRequest handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == ConnectionState.OPEN;
+    }
+
+    @Override
+    public void setLivenessGrace(java.time.Duration grace) {
+        HeartbeatHandler h = heartbeat;
+        if (h != null) {
+            h.setGraceNanos(Math.max(0, grace.toNanos()));
+        }
+    }
+
+    @Override
+    public Optional<RoundTripTime> roundTripTime() {
+        HeartbeatHandler h = heartbeat;
+        return h == null ? Optional.empty() : h.roundTripTime();
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketConnection[" + id() + " " + handshake.path() + " " + state + "]";
+    }
+}

@@ -1,0 +1,14 @@
+/** Test-only helpers: fault-injecting proxy, raw WebSocket peer, peer processes, recording listener, Netty leak check. */
+module io.tether.testkit {
+    requires transitive io.tether.core;
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires org.junit.jupiter.api;
+    requires static org.jspecify;
+
+    exports io.tether.testkit;
+    exports io.tether.testkit.leak;
+
+    // Auto-registered in every module's tests (junit.jupiter.extensions.autodetection.enabled).
+    provides org.junit.jupiter.api.extension.Extension with io.tether.testkit.leak.NettyLeakExtension;
+}
