@@ -232,7 +232,10 @@ public final class FaultProxy implements AutoCloseable {
                     OutputStream out = to.getOutputStream();
                     while (true) {
                         Chunk chunk = queue.take();
-                        if (chunk == end || !awaitForwardable(chunk.dueNanos())) {
+                        // The end of the stream waits out a freeze like data does: a black hole
+                        // forwards no FIN either (before, a close during a freeze reached the
+                        // other side at once and beat that side's heartbeat).
+                        if (!awaitForwardable(chunk.dueNanos()) || chunk == end) {
                             break;
                         }
                         out.write(chunk.bytes());

@@ -3,21 +3,16 @@ package io.tether.client.internal;
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectFailedException;
 import io.tether.core.ConnectionResetException;
-import io.tether.core.RoundTripTime;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.protocol.FrameCodec;
-import io.tether.core.internal.transport.TransportConnection;
+import io.tether.core.testing.StubConnection;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -80,20 +75,17 @@ final class FakeServer implements Dialer {
     }
 
     /** One connection as the server sees it; frames the client wrote are decoded. */
-    final class Link implements TransportConnection {
+    final class Link extends StubConnection {
         final WebSocketListener listener;
-        final @Nullable String subprotocol;
         final List<Frame> frames = new ArrayList<>();
         final List<String> texts = new ArrayList<>();
         @Nullable Integer closedWith;
-        boolean open = true;
-        private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
         private long lastReceived;
         private long serverSeq;
 
         Link(WebSocketListener listener, @Nullable String subprotocol) {
+            super("link" + links.size(), subprotocol);
             this.listener = listener;
-            this.subprotocol = subprotocol;
         }
 
         // ---- what the test does as the server ----
@@ -128,16 +120,15 @@ final class FakeServer implements Dialer {
                 open = false;
                 listener.onFailure(this, new ConnectionResetException("connection reset",
                         new IOException("Connection reset by peer")));
-                closeFuture.complete(null);
+                super.close(CloseCodes.ABNORMAL, "");
             }
         }
 
         /** The server closes with {@code code}. */
         void closeFromServer(int code, String reason) {
             if (open) {
-                open = false;
+                super.close(code, reason);
                 listener.onClosed(this, code, reason);
-                closeFuture.complete(null);
             }
         }
 
@@ -145,32 +136,7 @@ final class FakeServer implements Dialer {
             return (Frame.Hello) frames.get(0);
         }
 
-        // ---- WebSocketConnection, as the client uses it ----
-
-        @Override
-        public String id() {
-            return "link" + links.indexOf(this);
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return new InetSocketAddress("127.0.0.1", 1);
-        }
-
-        @Override
-        public String path() {
-            return "/";
-        }
-
-        @Override
-        public @Nullable String subprotocol() {
-            return subprotocol;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
+        // ---- the connection, as the client uses it ----
 
         @Override
         public CompletionStage<Void> sendText(CharSequence text) {
@@ -201,27 +167,11 @@ final class FakeServer implements Dialer {
         @Override
         public CompletionStage<Void> close(int code, String reason) {
             if (open) {
-                open = false;
                 closedWith = code;
-                // The peer echoes the close at once.
-                listener.onClosed(this, code, reason);
-                closeFuture.complete(null);
+                super.close(code, reason);
+                listener.onClosed(this, code, reason); // the peer echoes the close at once
             }
-            return closeFuture;
-        }
-
-        @Override
-        public CompletionStage<Void> closeFuture() {
-            return closeFuture;
-        }
-
-        @Override
-        public void setLivenessGrace(Duration grace) {
-        }
-
-        @Override
-        public Optional<RoundTripTime> roundTripTime() {
-            return Optional.empty();
+            return closeFuture();
         }
     }
 }

@@ -4,24 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.core.InDoubtException;
 import io.tether.core.NotDeliveredException;
-import io.tether.core.RoundTripTime;
 import io.tether.core.SessionExpiredException;
 import io.tether.core.UnacknowledgedMessage;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.protocol.FrameCodec;
-import io.tether.core.internal.transport.TransportConnection;
 import io.tether.core.session.SessionConfig;
 import io.tether.core.testing.FakeScheduler;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import io.tether.core.testing.StubConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import net.jqwik.api.Arbitraries;
@@ -198,12 +194,12 @@ class ExactlyOnceProperties {
     }
 
     /** One connection of the pair, at one end: writes go into the queue towards the other end. */
-    static final class LinkEnd implements TransportConnection {
+    static final class LinkEnd extends StubConnection {
         final ArrayDeque<byte[]> towardsPeer;
-        boolean open = true;
         boolean handshakeDone;
 
         LinkEnd(ArrayDeque<byte[]> towardsPeer) {
+            super("link", Frame.SUBPROTOCOL);
             this.towardsPeer = towardsPeer;
         }
 
@@ -215,54 +211,8 @@ class ExactlyOnceProperties {
             return CompletableFuture.completedFuture(null);
         }
 
-        @Override
-        public CompletionStage<Void> sendText(CharSequence text) {
-            throw new AssertionError("tether.v1 sends binary frames only");
-        }
-
-        @Override
-        public String id() {
-            return "link";
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return new InetSocketAddress("127.0.0.1", 1);
-        }
-
-        @Override
-        public String path() {
-            return "/";
-        }
-
-        @Override
-        public String subprotocol() {
-            return Frame.SUBPROTOCOL;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public CompletionStage<Void> close(int code, String reason) {
+        void die() {
             open = false;
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> closeFuture() {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public void setLivenessGrace(Duration grace) {
-        }
-
-        @Override
-        public Optional<RoundTripTime> roundTripTime() {
-            return Optional.empty();
         }
     }
 
@@ -274,8 +224,8 @@ class ExactlyOnceProperties {
         final LinkEnd atServer = new LinkEnd(toClient);
 
         void die() {
-            atClient.open = false;
-            atServer.open = false;
+            atClient.die();
+            atServer.die();
             toServer.clear();
             toClient.clear();
         }
@@ -349,7 +299,7 @@ class ExactlyOnceProperties {
         /** The server learns that the connection it is attached to is gone. */
         void serverNotices() {
             LinkEnd attached = serverAttached;
-            if (attached != null && !attached.open) {
+            if (attached != null && !attached.isOpen()) {
                 server.engine.detach(attached);
                 serverAttached = null;
             }
