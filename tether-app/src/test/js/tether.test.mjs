@@ -31,7 +31,13 @@ function once(target, type) {
 
 test('codec round trips and rejects malformed frames', () => {
   const data = decode(encode({ type: T.DATA, seq: 7, ack: 3, text: 'héllo' }));
-  assert.deepEqual(data, { type: T.DATA, seq: 7, ack: 3, binary: false, text: 'héllo' });
+  assert.deepEqual(data, { type: T.DATA, seq: 7, ack: 3, binary: false, possibleDuplicate: false, text: 'héllo' });
+  // Bit 1 of the DATA flags: a possible duplicate (resent after a session reset).
+  const flagged = new Uint8Array(encode({ type: T.DATA, seq: 2, ack: 0, text: 'x' }));
+  flagged[1] = 0x02;
+  assert.equal(decode(flagged.buffer).possibleDuplicate, true);
+  flagged[1] = 0x04;
+  assert.throws(() => decode(flagged.buffer), /unknown DATA flags/);
   const bin = decode(encode({ type: T.DATA, seq: 1, ack: 0, binary: true, payload: new Uint8Array([1, 2, 255]) }));
   assert.deepEqual([...bin.payload], [1, 2, 255]);
   assert.deepEqual(decode(encode({ type: T.ACK, ack: 42 })), { type: T.ACK, ack: 42 });
