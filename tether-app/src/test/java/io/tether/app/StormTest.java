@@ -79,7 +79,7 @@ class StormTest {
             long allBackAt = -1;
             try {
                 // Awaitility polls every 250 ms: each poll is one point of the curve.
-                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).atMost(Duration.ofNanos(boundNanos))
+                await().pollInterval(Duration.ofMillis(250)).atMost(Duration.ofNanos(boundNanos))
                         .until(() -> {
                             int now = connected(sockets);
                             curve.add((System.nanoTime() - killedAt) / 1_000_000 + "," + now);
