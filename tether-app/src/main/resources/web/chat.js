@@ -172,7 +172,10 @@ function connect() {
   socket.addEventListener('rtt', renderStatus);
   socket.addEventListener('reset', (e) => {
     // A new session knows nothing of us: say who we are and rejoin our rooms.
-    showError(`the server lost our session; ${e.detail.undelivered.length} message(s) were not delivered`);
+    // Messages typed while away were never sent: tether.js carries them into the new session.
+    // Those in doubt (sent, never acknowledged) may or may not have reached the room.
+    const doubt = e.detail.inDoubt.length;
+    showError(`the server lost our session${doubt ? `; ${doubt} message(s) may not have been delivered` : ''}`);
     send({ t: 'hello', nick: state.nick });
     for (const name of state.rooms.keys()) send({ t: 'join', room: name });
   });

@@ -5,9 +5,18 @@
 // decorrelated jitter (honouring the server's retry hints), resumes the session, replays what the
 // server has not received, drops duplicates, and resolves each send() when the server has
 // acknowledged the message. Application-level PING/PONG frames detect a dead server (browsers
-// cannot send WebSocket pings). It reconnects at once on the browser's `online` event and when a
-// hidden tab becomes visible and finds its connection silent, and it tells the server when the tab
-// goes to the background (BACKGROUND frame), so throttled timers are not taken for death.
+// cannot send WebSocket pings), at exactly `pingInterval + pingTimeout` after the last frame heard.
+// It reconnects at once on the browser's `online` event and when a hidden tab becomes visible and
+// finds its connection silent, and it tells the server when the tab goes to the background
+// (BACKGROUND frame), so throttled timers are not taken for death.
+//
+// The reconnect rule and the reset semantics are the Java client's (docs/reconnection.md,
+// docs/guarantees.md): attempts and delays count per outage, and an outage ends only when a
+// connection *worked* (a frame arrived after the WELCOME, or it stayed up `resetAfter`); after a
+// session reset, messages never written to any connection are carried into the new session and
+// written-but-unacknowledged ones are reported in doubt (rejected, or resent flagged as possible
+// duplicates with `inDoubt: 'resend'`). Time comes from an injectable clock, so tests run in
+// virtual time.
 
 export const SUBPROTOCOL = 'tether.v1';
 export const T = Object.freeze({
@@ -30,7 +39,7 @@ export function encode(f) {
       const payload = f.binary ? new Uint8Array(f.payload) : utf8.encode(f.text);
       body = new Uint8Array(18 + payload.length);
       const v = new DataView(body.buffer);
-      v.setUint8(0, T.DATA); v.setUint8(1, f.binary ? 1 : 0);
+      v.setUint8(0, T.DATA); v.setUint8(1, (f.binary ? 1 : 0) | (f.possibleDuplicate ? 2 : 0));
       v.setBigUint64(2, BigInt(f.seq)); v.setBigUint64(10, BigInt(f.ack));
       body.set(payload, 18);
       return body.buffer;
@@ -117,51 +126,93 @@ export function retryHint(reason) {
 
 const TERMINAL_CLOSE = new Set([1000, 1002, 1003, 1007, 1008, 1009, 1010]);
 
+/** The close codes a server uses to say "do not come back" (RFC 6455 codes it would repeat, and 4500–4999). */
+export function isTerminalClose(code) {
+  return TERMINAL_CLOSE.has(code) || (code >= 4500 && code <= 4999);
+}
+
+/** The defaults, the same as the Java client's where both have the setting. */
+export const DEFAULTS = Object.freeze({
+  baseDelay: 250, capDelay: 30000, resetAfter: 2000,
+  connectTimeout: 10000, welcomeTimeout: 10000,
+  pingInterval: 10000, pingTimeout: 10000,
+  ackEvery: 32, ackDelay: 20, maxUnacked: 1000, inDoubt: 'fail',
+});
+
+/** Closes without throwing: a socket still connecting, or already closed, may refuse. */
+function closeQuietly(ws, code, reason) {
+  try {
+    ws.close(code, String(reason).slice(0, 100));
+  } catch {
+    try { ws.close(); } catch { /* gone already */ }
+  }
+}
+
+const realClock = Object.freeze({
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (t) => clearTimeout(t),
+});
+
 export class TetherSocket extends EventTarget {
   /**
    * @param {string} url ws:// or wss:// URL of a tether.v1 endpoint
-   * @param {object} [o] options: WebSocket (constructor), baseDelay/capDelay (ms), pingInterval/
-   *   pingTimeout (ms), ackEvery, ackDelay (ms), maxUnacked, random (() => [0,1)), document, window
+   * @param {object} [o] options (defaults in DEFAULTS): WebSocket (constructor); baseDelay, capDelay,
+   *   resetAfter (ms); connectTimeout (until the WebSocket opens), welcomeTimeout (open → WELCOME);
+   *   pingInterval, pingTimeout (ms); ackEvery, ackDelay (ms); maxUnacked; inDoubt ('fail' | 'resend');
+   *   random (() => [0,1)); clock ({now, setTimeout, clearTimeout}); document, window
    */
   constructor(url, o = {}) {
     super();
+    const c = { ...DEFAULTS, ...o };
     this.url = url;
     this.WebSocket = o.WebSocket ?? globalThis.WebSocket;
-    this.baseDelay = o.baseDelay ?? 500;
-    this.capDelay = o.capDelay ?? 30000;
-    this.pingInterval = o.pingInterval ?? 10000;
-    this.pingTimeout = o.pingTimeout ?? 10000;
-    this.ackEvery = o.ackEvery ?? 32;
-    this.ackDelay = o.ackDelay ?? 20;
-    this.maxUnacked = o.maxUnacked ?? 1000;
+    this.baseDelay = c.baseDelay;
+    this.capDelay = c.capDelay;
+    this.resetAfter = c.resetAfter;
+    this.connectTimeout = c.connectTimeout;
+    this.welcomeTimeout = c.welcomeTimeout;
+    this.pingInterval = c.pingInterval;
+    this.pingTimeout = c.pingTimeout;
+    this.ackEvery = c.ackEvery;
+    this.ackDelay = c.ackDelay;
+    this.maxUnacked = c.maxUnacked;
+    if (c.inDoubt !== 'fail' && c.inDoubt !== 'resend') throw new TypeError(`inDoubt must be 'fail' or 'resend', was ${c.inDoubt}`);
+    this.inDoubt = c.inDoubt;
     this.random = o.random ?? Math.random;
+    this.clock = o.clock ?? realClock;
     this.doc = o.document ?? globalThis.document;
     this.win = o.window ?? globalThis.window;
     this.state = 'connecting';
     this.sessionId = '';
     this.token = '';
     this.nextSeq = 1;
-    this.unacked = [];          // {seq, text|payload, binary, resolve, reject}
+    this.unacked = [];          // {seq, binary, text|payload, possibleDuplicate, resolve, reject}, in seq order
+    this.highestWritten = 0;    // highest seq ever written to a connection: above it, never sent
     this.lastReceived = 0;
     this.lastOnConnection = 0;
     this.acked = 0;              // our last ack sent
     this.ackTimer = null;
-    this.attempt = 0;
+    this.attempt = 0;            // attempts of the current outage
     this.previousDelay = 0;
     this.retryTimer = null;
     this.nextRetryAt = 0;
     this.ws = null;
     this.welcomed = false;
-    this.lastHeard = Date.now();
+    this.worked = false;         // the current connection worked (ends the outage when it is lost)
+    this.attemptTimer = null;    // connect or WELCOME timeout of the current attempt
+    this.workedTimer = null;
+    this.livenessTimer = null;
+    this.lastHeard = this.clock.now();
+    this.pingSent = false;       // a PING went out since lastHeard
     this.rtt = null;             // {last, smoothed} in ms
     this.everOpen = false;
-    this.stats = { delivered: 0, duplicates: 0, replayed: 0, resumes: 0 };
-    this.heartbeatTimer = setInterval(() => this.#heartbeat(), Math.max(50, Math.min(this.pingInterval, this.pingTimeout) / 2));
+    this.stats = { delivered: 0, duplicates: 0, replayed: 0, resumes: 0, resets: 0, carried: 0, inDoubt: 0 };
     this.#watchEnvironment();
     this.#connect();
   }
 
-  /** Sends a text message; resolves when the server has it, rejects if the session is lost or closed. */
+  /** Sends a text message; resolves when the server has it, rejects if it cannot be delivered (see the class comment). */
   send(text) {
     return this.#enqueue({ binary: false, text: String(text) });
   }
@@ -174,7 +225,7 @@ export class TetherSocket extends EventTarget {
   /** Skips the backoff wait and connects now. */
   reconnectNow() {
     if (this.state === 'reconnecting' && this.retryTimer) {
-      clearTimeout(this.retryTimer);
+      this.clock.clearTimeout(this.retryTimer);
       this.retryTimer = null;
       this.#retry();
     }
@@ -184,11 +235,9 @@ export class TetherSocket extends EventTarget {
   close(code = 1000, reason = '') {
     if (this.state === 'closed') return;
     this.#setState('closed');
-    clearInterval(this.heartbeatTimer);
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.ackTimer);
+    for (const t of [this.retryTimer, this.ackTimer, this.attemptTimer, this.workedTimer, this.livenessTimer]) this.clock.clearTimeout(t);
     this.#unwatchEnvironment?.();
-    if (this.ws) { this.#detach(this.ws); try { this.ws.close(code, reason); } catch { /* already closing */ } }
+    if (this.ws) { const ws = this.ws; this.#detach(ws); try { ws.close(code, reason); } catch { /* already closing */ } }
     this.#failAll(new Error('socket closed'));
     this.#emit('closed', { code, reason });
   }
@@ -199,16 +248,18 @@ export class TetherSocket extends EventTarget {
       return Promise.reject(new Error(`backpressure: ${this.unacked.length} messages not yet acknowledged`));
     }
     return new Promise((resolve, reject) => {
-      const entry = { ...message, seq: this.nextSeq++, resolve, reject };
+      const entry = { ...message, seq: this.nextSeq++, possibleDuplicate: false, resolve, reject };
       this.unacked.push(entry);
       if (this.state === 'open') this.#write(entry);
     });
   }
 
   #write(entry) {
-    this.ws.send(encode({ type: T.DATA, seq: entry.seq, ack: this.lastReceived, binary: entry.binary, text: entry.text, payload: entry.payload }));
+    this.ws.send(encode({ type: T.DATA, seq: entry.seq, ack: this.lastReceived, binary: entry.binary, text: entry.text,
+      payload: entry.payload, possibleDuplicate: entry.possibleDuplicate }));
+    if (entry.seq > this.highestWritten) this.highestWritten = entry.seq;
     this.acked = this.lastReceived;
-    clearTimeout(this.ackTimer); this.ackTimer = null;
+    this.clock.clearTimeout(this.ackTimer); this.ackTimer = null;
   }
 
   #connect() {
@@ -216,25 +267,53 @@ export class TetherSocket extends EventTarget {
     try {
       ws = new this.WebSocket(this.url, [SUBPROTOCOL]);
     } catch (e) {
-      this.#lost({ code: 1006, reason: String(e.message || e) });
+      this.#lost({ code: 1006, reason: String(e.message || e), local: true });
       return;
     }
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.welcomed = false;
+    this.worked = false;
     this.lastOnConnection = 0;
+    this.#attemptDeadline(ws, this.connectTimeout, `no connection within ${this.connectTimeout} ms`);
     ws.onopen = () => {
       if (ws.protocol !== SUBPROTOCOL) {
-        this.#detach(ws); ws.close(1000);
-        this.close(1002, 'server does not speak tether.v1');
+        if (this.sessionId === '') {
+          // Never had a session: this is not a tether.v1 endpoint, retrying will not change it.
+          this.#detach(ws); ws.close(1000);
+          this.close(1002, 'server does not speak tether.v1');
+        } else {
+          // A balancer picked a node that does not speak tether.v1: a failed attempt.
+          this.#failAttempt(ws, 1002, 'the server did not select tether.v1');
+        }
         return;
       }
-      this.lastHeard = Date.now();
+      this.#attemptDeadline(ws, this.welcomeTimeout, `tether.v1: no WELCOME within ${this.welcomeTimeout} ms`);
       ws.send(encode({ type: T.HELLO, lastReceived: this.lastReceived, sessionId: this.sessionId, token: this.token }));
     };
     ws.onmessage = (ev) => this.#onFrame(ws, ev.data);
-    ws.onclose = (ev) => { if (this.ws === ws) this.#lost({ code: ev.code, reason: ev.reason }); };
+    ws.onclose = (ev) => { if (this.ws === ws) this.#lost({ code: ev.code, reason: ev.reason, local: false }); };
     ws.onerror = () => { /* onclose follows with the details */ };
+  }
+
+  /** Bounds the current phase of an attempt (connecting, or waiting for the WELCOME). */
+  #attemptDeadline(ws, ms, why) {
+    this.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = this.clock.setTimeout(() => {
+      this.attemptTimer = null;
+      if (this.ws === ws && !this.welcomed) this.#failAttempt(ws, 4000, why);
+    }, ms);
+  }
+
+  /**
+   * This side gives up on `ws`: a failed attempt of the outage, never a terminal verdict. Browsers let
+   * a page close only with 1000 or 3000–4999, so the close frame says 4002 for a protocol error and
+   * 4000 otherwise; `code` (what the application sees) keeps the RFC's meaning.
+   */
+  #failAttempt(ws, code, reason) {
+    this.#detach(ws);
+    closeQuietly(ws, code === 1002 ? 4002 : 4000, reason);
+    this.#lost({ code, reason, local: true });
   }
 
   #detach(ws) {
@@ -244,7 +323,8 @@ export class TetherSocket extends EventTarget {
 
   #onFrame(ws, data) {
     if (this.ws !== ws) return;
-    this.lastHeard = Date.now();
+    this.lastHeard = this.clock.now();
+    this.pingSent = false;
     let f;
     try {
       if (typeof data === 'string') throw new ProtocolError('text frame on tether.v1');
@@ -254,48 +334,90 @@ export class TetherSocket extends EventTarget {
         this.#onWelcome(f);
         return;
       }
+      this.#markWorked();
       switch (f.type) {
         case T.DATA: this.#onData(f); break;
         case T.ACK: this.#onAck(f.ack); break;
         case T.PING: ws.send(encode({ type: T.PONG, stamp: f.stamp })); break;
         case T.PONG: this.#onPong(f.stamp); break;
+        case T.GOAWAY: break;
         default: throw new ProtocolError('unexpected frame after WELCOME');
       }
     } catch (e) {
-      if (!(e instanceof ProtocolError) && !(e instanceof TypeError)) throw e;
-      this.#detach(ws);
-      try { ws.close(1002, String(e.message).slice(0, 100)); } catch { /* closing anyway */ }
-      this.#lost({ code: 1002, reason: e.message });
+      if (!(e instanceof ProtocolError) && !(e instanceof TypeError) && !(e instanceof RangeError)) throw e;
+      this.#failAttempt(ws, 1002, e.message);
     }
   }
 
   #onWelcome(w) {
+    this.clock.clearTimeout(this.attemptTimer); this.attemptTimer = null;
     const reset = this.sessionId !== '' && !(w.resumed && w.sessionId === this.sessionId);
-    if (reset) {
-      const undelivered = this.unacked.map((e) => (e.binary ? e.payload : e.text));
-      this.#failAll(Object.assign(new Error('session reset: the server did not resume the session'), { undelivered }));
-      this.nextSeq = 1;
-      this.lastReceived = 0;
-      this.acked = 0;
-      this.#emit('reset', { undelivered });
-    }
+    if (reset) this.#reset();
     const resumed = !reset && w.resumed;
     this.sessionId = w.sessionId;
     this.token = w.token;
     this.welcomed = true;
     if (resumed) this.#onAck(w.lastReceived);
+    const peerHas = resumed ? w.lastReceived : 0;
+    const writtenBefore = this.highestWritten;
     for (const e of this.unacked) {
-      if (e.seq > (resumed ? w.lastReceived : 0)) { this.#write(e); if (this.everOpen) this.stats.replayed++; }
+      if (e.seq > peerHas) {
+        if (e.seq <= writtenBefore) this.stats.replayed++; // written before, not acknowledged: a replay
+        this.#write(e);
+      }
     }
     const wasOpen = this.everOpen;
     this.everOpen = true;
-    this.attempt = 0;
-    this.previousDelay = 0;
     this.#setState('open');
+    this.lastHeard = this.clock.now();
+    this.pingSent = false;
+    this.#armLiveness();
+    this.workedTimer = this.clock.setTimeout(() => { this.workedTimer = null; this.#markWorked(); }, this.resetAfter);
     if (this.doc?.visibilityState === 'hidden') this.ws.send(encode({ type: T.BACKGROUND, hidden: true }));
     if (!wasOpen) this.#emit('open', { sessionId: this.sessionId });
-    else this.#emit('reconnected', { sessionId: this.sessionId });
+    else this.#emit('reconnected', { sessionId: this.sessionId, attempts: this.attempt });
     if (resumed) { this.stats.resumes++; this.#emit('resumed', { sessionId: this.sessionId }); }
+    if (reset) this.#emit('reset', this.lastReset);
+  }
+
+  /**
+   * The server started a new session: carry what was never written (and, with inDoubt 'resend', what
+   * is in doubt, flagged) into it, renumbered from 1 in order; reject the in-doubt rest.
+   */
+  #reset() {
+    const old = this.unacked;
+    const written = old.filter((e) => e.seq <= this.highestWritten);
+    const neverWritten = old.filter((e) => e.seq > this.highestWritten);
+    const resend = this.inDoubt === 'resend';
+    const payload = (e) => (e.binary ? e.payload : e.text);
+    const detail = {
+      inDoubt: written.map(payload),
+      carried: neverWritten.map(payload),
+      resent: resend,
+    };
+    const why = 'in doubt: written but never acknowledged before the server reset the session';
+    const carried = [];
+    for (const e of written) {
+      if (resend) carried.push({ ...e, possibleDuplicate: true });
+      else e.reject(Object.assign(new Error(why), { inDoubt: true, payload: payload(e) }));
+    }
+    carried.push(...neverWritten);
+    this.nextSeq = 1;
+    for (const e of carried) e.seq = this.nextSeq++;
+    this.unacked = carried;
+    this.highestWritten = 0;
+    this.lastReceived = 0;
+    this.acked = 0;
+    this.stats.resets++;
+    this.stats.inDoubt += written.length;
+    this.stats.carried += neverWritten.length;
+    this.lastReset = detail;
+  }
+
+  #markWorked() {
+    if (this.worked) return;
+    this.worked = true;
+    this.clock.clearTimeout(this.workedTimer); this.workedTimer = null;
   }
 
   #onData(d) {
@@ -306,13 +428,14 @@ export class TetherSocket extends EventTarget {
     if (d.seq !== this.lastReceived + 1) throw new ProtocolError(`sequence gap: expected ${this.lastReceived + 1}, got ${d.seq}`);
     this.lastReceived = d.seq;
     this.stats.delivered++;
-    this.#emit('message', d.binary ? { data: d.payload } : { text: d.text });
+    const delivery = { seq: d.seq, possibleDuplicate: d.possibleDuplicate };
+    this.#emit('message', d.binary ? { data: d.payload, ...delivery } : { text: d.text, ...delivery });
     if (this.lastReceived - this.acked >= this.ackEvery) this.#sendAck();
-    else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.#sendAck(), this.ackDelay);
+    else if (!this.ackTimer) this.ackTimer = this.clock.setTimeout(() => this.#sendAck(), this.ackDelay);
   }
 
   #sendAck() {
-    clearTimeout(this.ackTimer); this.ackTimer = null;
+    this.clock.clearTimeout(this.ackTimer); this.ackTimer = null;
     if (this.state !== 'open' || this.lastReceived === this.acked) return;
     this.ws.send(encode({ type: T.ACK, ack: this.lastReceived }));
     this.acked = this.lastReceived;
@@ -325,47 +448,76 @@ export class TetherSocket extends EventTarget {
   }
 
   #onPong(stamp) {
-    const sample = Date.now() - stamp;
+    const sample = this.clock.now() - stamp;
     if (sample < 0 || sample > 600000) return;
     const smoothed = this.rtt ? this.rtt.smoothed + (sample - this.rtt.smoothed) / 8 : sample;
     this.rtt = { last: sample, smoothed };
     this.#emit('rtt', this.rtt);
   }
 
-  #heartbeat() {
+  /**
+   * One timer per socket, set for the next thing due: a PING once `pingInterval` passed without a
+   * frame, death once `pingInterval + pingTimeout` passed. Frames only move `lastHeard`; the timer,
+   * when it fires early, sets itself again for the moved deadline — so detection is exact, and no
+   * timer is touched per frame.
+   */
+  #armLiveness() {
+    this.clock.clearTimeout(this.livenessTimer);
+    this.livenessTimer = null;
     if (this.state !== 'open' || !this.ws) return;
-    const silent = Date.now() - this.lastHeard;
+    const deadAt = this.lastHeard + this.pingInterval + this.pingTimeout;
+    const pingAt = this.pingSent ? Infinity : this.lastHeard + this.pingInterval;
+    const at = Math.min(deadAt, pingAt);
+    this.livenessTimer = this.clock.setTimeout(() => this.#onLivenessTimer(), Math.max(0, at - this.clock.now()));
+  }
+
+  #onLivenessTimer() {
+    this.livenessTimer = null;
+    if (this.state !== 'open' || !this.ws) return;
+    const now = this.clock.now();
+    const silent = now - this.lastHeard;
     if (silent >= this.pingInterval + this.pingTimeout) {
       this.#declareDead(silent);
-    } else if (silent >= this.pingInterval / 2) {
-      this.ws.send(encode({ type: T.PING, stamp: Date.now() }));
+      return;
     }
+    if (!this.pingSent && silent >= this.pingInterval) {
+      this.ws.send(encode({ type: T.PING, stamp: now }));
+      this.pingSent = true;
+    }
+    this.#armLiveness();
   }
 
   #declareDead(silent) {
     const ws = this.ws;
     this.#detach(ws);
-    try { ws.close(4000, 'heartbeat timeout'); } catch { /* dead anyway */ }
-    this.#lost({ code: 1006, reason: `heartbeat timeout: nothing heard for ${silent} ms` });
+    closeQuietly(ws, 4000, 'heartbeat timeout');
+    this.#lost({ code: 1006, reason: `heartbeat timeout: nothing heard for ${silent} ms`, local: true });
   }
 
-  #lost({ code, reason }) {
+  #lost({ code, reason, local }) {
     if (this.state === 'closed') return;
     if (this.ws) this.#detach(this.ws);
-    clearTimeout(this.ackTimer); this.ackTimer = null;
-    if (TERMINAL_CLOSE.has(code) && this.welcomed) {
+    for (const t of [this.ackTimer, this.attemptTimer, this.workedTimer, this.livenessTimer]) this.clock.clearTimeout(t);
+    this.ackTimer = this.attemptTimer = this.workedTimer = this.livenessTimer = null;
+    if (!local && isTerminalClose(code)) {
       this.close(code, reason);
       return;
     }
+    if (this.worked) {
+      // The lost connection worked: that outage is over, this one starts a fresh sequence.
+      this.attempt = 0;
+      this.previousDelay = 0;
+    }
+    this.worked = false;
     this.attempt++;
     let delay = decorrelatedJitter(this.previousDelay, this.baseDelay, this.capDelay, this.random);
     const hint = (code === 1012 || code === 1013) ? retryHint(reason) : 0;
     if (hint > 0) delay = Math.max(delay, hint + hint * 0.5 * this.random());
     this.previousDelay = delay;
-    this.nextRetryAt = Date.now() + delay;
+    this.nextRetryAt = this.clock.now() + delay;
     this.#setState('reconnecting');
-    this.#emit('disconnected', { code, reason, willRetry: true, delay, attempt: this.attempt });
-    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.#retry(); }, delay);
+    this.#emit('disconnected', { code, reason, local, willRetry: true, delay, attempt: this.attempt });
+    this.retryTimer = this.clock.setTimeout(() => { this.retryTimer = null; this.#retry(); }, delay);
   }
 
   #retry() {
@@ -400,9 +552,8 @@ export class TetherSocket extends EventTarget {
       if (this.state === 'open' && this.ws) {
         this.ws.send(encode({ type: T.BACKGROUND, hidden }));
         // Throttled timers may have missed a dead connection: check at once when we come back.
-        if (!hidden && Date.now() - this.lastHeard >= this.pingInterval + this.pingTimeout) {
-          this.#declareDead(Date.now() - this.lastHeard);
-        }
+        const silent = this.clock.now() - this.lastHeard;
+        if (!hidden && silent >= this.pingInterval + this.pingTimeout) this.#declareDead(silent);
       } else if (!hidden) {
         this.reconnectNow();
       }
