@@ -24,6 +24,17 @@ class FakeClock {
     this.t = until;
     this.tasks = this.tasks.filter((k) => !k.cancelled);
   }
+  /** The page is frozen for `ms`: time passes, no timer runs; then the overdue ones run, late. */
+  suspend(ms) {
+    this.t += ms;
+    for (;;) {
+      const due = this.tasks.filter((k) => !k.cancelled && k.at <= this.t).sort((a, b) => a.at - b.at || a.id - b.id);
+      if (!due.length) break;
+      due[0].cancelled = true;
+      due[0].fn();
+    }
+    this.tasks = this.tasks.filter((k) => !k.cancelled);
+  }
 }
 
 /** Every WebSocket the socket creates; the test plays the server. */
@@ -100,6 +111,20 @@ test('a silent server is declared dead exactly at pingInterval + pingTimeout aft
   assert.match(d.reason, /nothing heard for 2000 ms/);
   assert.equal(d.local, true);
   assert.equal(w.closedWith, 4000);
+  h.socket.close();
+});
+
+test('after the page itself was frozen, the server gets one more ping and pingTimeout, not a death sentence', () => {
+  const h = harness({ pingInterval: 1000, pingTimeout: 1000 });
+  const w = h.session(false, 'S');
+  h.clock.suspend(30000); // a frozen tab: no timer ran for 30 s
+  assert.equal(h.socket.state, 'open', 'our own sleep is not the server dying');
+  const ping = w.sent.filter((f) => f.type === T.PING).at(-1);
+  assert.ok(ping, 'a ping went out on waking');
+  h.clock.advance(999);
+  assert.equal(h.socket.state, 'open');
+  h.clock.advance(1); // no answer within pingTimeout of waking: dead now
+  assert.equal(h.socket.state, 'reconnecting');
   h.socket.close();
 });
 

@@ -166,6 +166,7 @@ function say(text) {
 
 function connect() {
   socket = new TetherSocket(wsUrl, { pingInterval: pingMs, pingTimeout: pingMs });
+  window.tetherSocket = socket; // for the console, and for the browser tests' counters
   socket.addEventListener('message', (e) => onServerMessage(JSON.parse(e.detail.text)));
   socket.addEventListener('disconnected', (e) => { lastDisconnect = `${e.detail.code} ${e.detail.reason}`; renderStatus(); });
   socket.addEventListener('state', renderStatus);

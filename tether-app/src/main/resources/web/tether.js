@@ -203,6 +203,7 @@ export class TetherSocket extends EventTarget {
     this.attemptTimer = null;    // connect or WELCOME timeout of the current attempt
     this.workedTimer = null;
     this.livenessTimer = null;
+    this.livenessDueAt = 0;
     this.lastHeard = this.clock.now();
     this.pingSent = false;       // a PING went out since lastHeard
     this.rtt = null;             // {last, smoothed} in ms
@@ -468,13 +469,21 @@ export class TetherSocket extends EventTarget {
     const deadAt = this.lastHeard + this.pingInterval + this.pingTimeout;
     const pingAt = this.pingSent ? Infinity : this.lastHeard + this.pingInterval;
     const at = Math.min(deadAt, pingAt);
-    this.livenessTimer = this.clock.setTimeout(() => this.#onLivenessTimer(), Math.max(0, at - this.clock.now()));
+    this.livenessDueAt = Math.max(at, this.clock.now());
+    this.livenessTimer = this.clock.setTimeout(() => this.#onLivenessTimer(), this.livenessDueAt - this.clock.now());
   }
 
   #onLivenessTimer() {
     this.livenessTimer = null;
     if (this.state !== 'open' || !this.ws) return;
     const now = this.clock.now();
+    if (now - this.livenessDueAt > this.pingTimeout) {
+      // The timer fired far too late: this page was frozen or its timers throttled (a hidden tab,
+      // a sleeping laptop), so the silence measured is partly our own. Ask the server once more and
+      // give it pingTimeout, rather than calling it dead for our sleep.
+      this.lastHeard = now - this.pingInterval;
+      this.pingSent = false;
+    }
     const silent = now - this.lastHeard;
     if (silent >= this.pingInterval + this.pingTimeout) {
       this.#declareDead(silent);

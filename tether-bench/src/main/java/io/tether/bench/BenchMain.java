@@ -128,11 +128,14 @@ public final class BenchMain {
         int seconds;
         @Option(names = "--seed", defaultValue = "1")
         long seed;
+        @Option(names = "--node-client", paramLabel = "SCRIPT",
+                description = "run tether.js (tether-app/src/test/js/flap-client.mjs) as the client instead of Java")
+        java.nio.file.Path nodeClient;
 
         @Override
         public Integer call() throws Exception {
             boolean clean = new io.tether.bench.flap.FlapRun(scenario, java.time.Duration.ofSeconds(seconds), seed,
-                    System.out).run();
+                    System.out, nodeClient).run();
             return clean ? 0 : 1;
         }
     }

@@ -165,4 +165,100 @@ class BrowserChatTest {
             }
         }
     }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> socketStats(WebDriver d) {
+        return (java.util.Map<String, Object>) ((JavascriptExecutor) d).executeScript(
+                "return window.tetherSocket ? {...window.tetherSocket.stats, state: window.tetherSocket.state} : null");
+    }
+
+    /**
+     * A hidden tab (window minimized) that the browser freezes (Chromium's page lifecycle, through
+     * the DevTools protocol) while the room goes on talking. Chromium closes a frozen page's
+     * WebSocket (the server sees 1001); on its return the page resumes its session — no reset — and
+     * gets what was said meanwhile exactly once. (tether.js not taking its own sleep for the
+     * server's death is tested in virtual time: tether.virtual.test.mjs.)
+     */
+    @Test
+    void aFrozenHiddenTab_keepsItsSession_andMissesNothing() throws Exception {
+        List<String> serverCauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HeartbeatConfig heartbeat = HeartbeatConfig.builder().pingInterval(Duration.ofMillis(300))
+                .pingTimeout(Duration.ofMillis(600)).build();
+        Path profiles = Files.createTempDirectory("tether-chromium");
+        WebDriver alice = null;
+        WebDriver bob = null;
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(heartbeat)
+                .staticRoot("web")
+                .endpoint(Endpoint.resumable("/chat", new EchoListener(), recording(new ChatService(RoomAuthorizer.OPEN, 50), serverCauses)))
+                .build())) {
+            alice = browser(profiles.resolve("alice"));
+            bob = browser(profiles.resolve("bob"));
+            enter(alice, "http://127.0.0.1:" + server.port() + "/?ping=300", "alice");
+            enter(bob, "http://127.0.0.1:" + server.port() + "/?ping=300", "bob");
+            WebDriver a = alice;
+            ChromeDriver b = (ChromeDriver) bob;
+            say(a, "before");
+            await().atMost(WAIT).until(() -> messages(b).size() == 1);
+            ((JavascriptExecutor) b).executeScript("window.__disconnects = [];"
+                    + "window.tetherSocket.addEventListener('disconnected', (e) => window.__disconnects.push(e.detail))");
+            // The window minimized: bob's chat tab becomes hidden and says so with BACKGROUND.
+            b.manage().window().minimize();
+            assertThat(((JavascriptExecutor) b).executeScript("return document.visibilityState")).isEqualTo("hidden");
+            b.executeCdpCommand("Page.setWebLifecycleState", java.util.Map.of("state", "frozen"));
+            say(a, "while bob's tab was frozen 1");
+            say(a, "while bob's tab was frozen 2");
+            await().atMost(WAIT).until(() -> messages(a).size() == 3);
+            b.executeCdpCommand("Page.setWebLifecycleState", java.util.Map.of("state", "active"));
+            await().atMost(WAIT).until(() -> messages(b).size() == 3);
+            assertThat(messages(b)).containsExactly("alice: before", "alice: while bob's tab was frozen 1",
+                    "alice: while bob's tab was frozen 2");
+            java.util.Map<String, Object> stats = socketStats(b);
+            Object disconnects = ((JavascriptExecutor) b).executeScript("return JSON.stringify(window.__disconnects)");
+            assertThat(stats).as("the page's socket").isNotNull();
+            assertThat(stats.get("resets")).as("the session survived the freeze").isEqualTo(0L);
+            // Chromium closes a frozen page's WebSocket (the server sees 1001); the page resumes its
+            // session on return: nothing lost, nothing twice, no reset.
+            System.out.printf("browser chat, frozen tab: page saw %s, server saw %s%n", disconnects, serverCauses);
+            assertThat(stats.get("state")).isEqualTo("open");
+            await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")));
+        } finally {
+            if (alice != null) {
+                alice.quit();
+            }
+            if (bob != null) {
+                bob.quit();
+            }
+        }
+    }
+
+    /** {@code chat}, recording why sessions' connections ended (for failure messages). */
+    private static io.tether.server.SessionListener recording(io.tether.server.SessionListener chat, List<String> causes) {
+        return new io.tether.server.SessionListener() {
+            @Override
+            public void onSessionCreated(io.tether.server.Session s) {
+                chat.onSessionCreated(s);
+            }
+
+            @Override
+            public void onText(io.tether.server.Session s, String text, io.tether.core.session.Delivery d) {
+                chat.onText(s, text, d);
+            }
+
+            @Override
+            public void onSessionDisconnected(io.tether.server.Session s, Throwable cause) {
+                causes.add(String.valueOf(cause));
+                chat.onSessionDisconnected(s, cause);
+            }
+
+            @Override
+            public void onSessionResumed(io.tether.server.Session s) {
+                chat.onSessionResumed(s);
+            }
+
+            @Override
+            public void onSessionExpired(io.tether.server.Session s, io.tether.core.SessionExpiredException e) {
+                chat.onSessionExpired(s, e);
+            }
+        };
+    }
 }

@@ -64,7 +64,15 @@ public final class FlapRun {
     private final AtomicLong serverSendFailures = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
 
-    public FlapRun(Scenario scenario, Duration length, long seed, PrintStream out) {
+    private final java.nio.file.@org.jspecify.annotations.Nullable Path nodeClient;
+
+    /**
+     * @param nodeClient the tether.js client script (tether-app/src/test/js/flap-client.mjs) to run
+     *     with {@code node} as the client under test, or null for the Java client
+     */
+    public FlapRun(Scenario scenario, Duration length, long seed, PrintStream out,
+            java.nio.file.@org.jspecify.annotations.Nullable Path nodeClient) {
+        this.nodeClient = nodeClient;
         this.scenario = scenario;
         this.length = length;
         this.seed = seed;
@@ -98,20 +106,28 @@ public final class FlapRun {
                 FaultProxy proxy = FaultProxy.start(server.port());
                 TetherClient client = TetherClient.create(ClientConfig.builder().heartbeat(heartbeat)
                         .resumable(true).build())) {
-            TetherSocket socket = client.open(URI.create("ws://127.0.0.1:" + proxy.port() + "/flap"), listener());
+            URI uri = URI.create("ws://127.0.0.1:" + proxy.port() + "/flap");
             AtomicLong clientSeq = new AtomicLong();
             AtomicLong serverSeq = new AtomicLong();
             long start = System.nanoTime();
             long end = start + length.toNanos();
-            timer.scheduleAtFixedRate(() -> {
-                if (System.nanoTime() < end) {
-                    socket.sendText("c" + clientSeq.incrementAndGet())
-                            .whenComplete((v, e) -> { if (e != null) clientSendFailures.incrementAndGet(); });
-                    Session s = serverSession.get();
-                    if (s != null) {
-                        s.sendText("s" + serverSeq.incrementAndGet())
-                                .whenComplete((v, e) -> { if (e != null) serverSendFailures.incrementAndGet(); });
+            Process node = null;
+            if (nodeClient == null) {
+                TetherSocket socket = client.open(uri, listener());
+                timer.scheduleAtFixedRate(() -> {
+                    if (System.nanoTime() < end) {
+                        socket.sendText("c" + clientSeq.incrementAndGet())
+                                .whenComplete((v, e) -> { if (e != null) clientSendFailures.incrementAndGet(); });
                     }
+                }, 0, 20, TimeUnit.MILLISECONDS);
+            } else {
+                node = startNode(uri, clientSeq);
+            }
+            timer.scheduleAtFixedRate(() -> {
+                Session s = serverSession.get();
+                if (System.nanoTime() < end && s != null) {
+                    s.sendText("s" + serverSeq.incrementAndGet())
+                            .whenComplete((v, e) -> { if (e != null) serverSendFailures.incrementAndGet(); });
                 }
             }, 0, 20, TimeUnit.MILLISECONDS);
             injectFaults(proxy, end);
@@ -124,6 +140,11 @@ public final class FlapRun {
                 Thread.sleep(50);
             }
             timer.shutdownNow();
+            if (node != null) {
+                node.getOutputStream().close();
+                node.waitFor(10, TimeUnit.SECONDS);
+                node.destroyForcibly();
+            }
             return report(start, clientSeq.get(), serverSeq.get());
         }
     }
@@ -148,6 +169,38 @@ public final class FlapRun {
                 proxy.unfreeze();
             }
         }
+    }
+
+    /** Runs the tether.js client; its stdout lines feed the same records as the Java client's listener. */
+    private Process startNode(URI uri, AtomicLong clientSeq) throws java.io.IOException {
+        Process p = new ProcessBuilder("node", String.valueOf(nodeClient), uri.toString(),
+                String.valueOf(length.toSeconds())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    String[] w = line.split(" ");
+                    switch (w[0]) {
+                        case "recv" -> clientGot.add(Long.parseLong(w[1]));
+                        case "sent" -> clientSeq.set(Long.parseLong(w[1]));
+                        case "fail" -> clientSendFailures.incrementAndGet();
+                        case "disconnected" -> disconnects.add(new Lost(System.nanoTime(), new Disconnect(
+                                new IllegalStateException("tether.js"), true,
+                                java.util.Optional.of(Duration.ofMillis(Long.parseLong(w[2]))), Integer.parseInt(w[1]),
+                                "tether.js")));
+                        case "reconnected" -> reconnects.add(System.nanoTime());
+                        case "reset" -> resets.incrementAndGet();
+                        default -> { }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                out.println("node client output ended: " + e);
+            }
+        }, "flap-node-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return p;
     }
 
     private SocketListener listener() {
@@ -175,7 +228,8 @@ public final class FlapRun {
     }
 
     private boolean report(long start, long clientSent, long serverSent) {
-        out.printf("scenario %s, %d s, seed %d: %d faults%n", scenario, length.toSeconds(), seed, faults.size());
+        out.printf("scenario %s, %d s, seed %d, client %s: %d faults%n", scenario, length.toSeconds(), seed,
+                nodeClient == null ? "Java" : "tether.js", faults.size());
         List<Long> outages = new ArrayList<>();
         for (int i = 0; i < faults.size(); i++) {
             Fault f = faults.get(i);
