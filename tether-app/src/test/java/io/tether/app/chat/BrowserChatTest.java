@@ -41,6 +41,23 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class BrowserChatTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Path SHOTS = Path.of("target", "screenshots");
+    /** The pages are opened with {@code ?ping=300}: the same heartbeat on both sides. */
+    private static final HeartbeatConfig HEARTBEAT = HeartbeatConfig.builder().pingInterval(Duration.ofMillis(300))
+            .pingTimeout(Duration.ofMillis(600)).build();
+
+    /** The chat server of both tests: the page, and the chat endpoint with {@code sessions}. */
+    private static TetherServer chatServer(io.tether.server.SessionListener sessions) {
+        return TetherServer.start(ServerConfig.builder().port(0).heartbeat(HEARTBEAT).staticRoot("web")
+                .endpoint(Endpoint.resumable("/chat", new EchoListener(), sessions)).build());
+    }
+
+    private static void quit(WebDriver... browsers) {
+        for (WebDriver b : browsers) {
+            if (b != null) {
+                b.quit();
+            }
+        }
+    }
 
     private static WebDriver browser(Path profile) {
         ChromeOptions options = new ChromeOptions();
@@ -100,15 +117,10 @@ class BrowserChatTest {
 
     @Test
     void twoBrowsersAndAJavaClient_survive_aFrozenThenDeadNetwork() throws Exception {
-        HeartbeatConfig heartbeat = HeartbeatConfig.builder().pingInterval(Duration.ofMillis(300))
-                .pingTimeout(Duration.ofMillis(600)).build();
         Path profiles = Files.createTempDirectory("tether-chromium");
         WebDriver alice = null;
         WebDriver bob = null;
-        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(heartbeat)
-                        .staticRoot("web")
-                        .endpoint(Endpoint.resumable("/chat", new EchoListener(), new ChatService(RoomAuthorizer.OPEN, 50)))
-                        .build());
+        try (TetherServer server = chatServer(new ChatService(RoomAuthorizer.OPEN, 50));
                 FaultProxy proxy = FaultProxy.start(server.port());
                 TetherClient javaClient = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
             alice = browser(profiles.resolve("alice"));
@@ -154,15 +166,10 @@ class BrowserChatTest {
             shot(a, "alice-after-recovery");
             shot(b, "bob-after-recovery");
             System.out.printf("browser chat: bob shown offline to alice %d ms after the freeze (server bound %d ms)%n",
-                    offlineMs, heartbeat.detectionBound().toMillis());
-            assertThat(offlineMs).isLessThan(heartbeat.detectionBound().toMillis() * 3);
+                    offlineMs, HEARTBEAT.detectionBound().toMillis());
+            assertThat(offlineMs).isLessThan(HEARTBEAT.detectionBound().toMillis() * 3);
         } finally {
-            if (alice != null) {
-                alice.quit();
-            }
-            if (bob != null) {
-                bob.quit();
-            }
+            quit(alice, bob);
         }
     }
 
@@ -182,15 +189,10 @@ class BrowserChatTest {
     @Test
     void aFrozenHiddenTab_keepsItsSession_andMissesNothing() throws Exception {
         List<String> serverCauses = new java.util.concurrent.CopyOnWriteArrayList<>();
-        HeartbeatConfig heartbeat = HeartbeatConfig.builder().pingInterval(Duration.ofMillis(300))
-                .pingTimeout(Duration.ofMillis(600)).build();
         Path profiles = Files.createTempDirectory("tether-chromium");
         WebDriver alice = null;
         WebDriver bob = null;
-        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(heartbeat)
-                .staticRoot("web")
-                .endpoint(Endpoint.resumable("/chat", new EchoListener(), recording(new ChatService(RoomAuthorizer.OPEN, 50), serverCauses)))
-                .build())) {
+        try (TetherServer server = chatServer(recording(new ChatService(RoomAuthorizer.OPEN, 50), serverCauses))) {
             alice = browser(profiles.resolve("alice"));
             bob = browser(profiles.resolve("bob"));
             enter(alice, "http://127.0.0.1:" + server.port() + "/?ping=300", "alice");
@@ -222,12 +224,7 @@ class BrowserChatTest {
             assertThat(stats.get("state")).isEqualTo("open");
             await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")));
         } finally {
-            if (alice != null) {
-                alice.quit();
-            }
-            if (bob != null) {
-                bob.quit();
-            }
+            quit(alice, bob);
         }
     }
 

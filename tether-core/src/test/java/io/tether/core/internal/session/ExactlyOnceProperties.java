@@ -6,6 +6,7 @@ import io.tether.core.InDoubtException;
 import io.tether.core.NotDeliveredException;
 import io.tether.core.SessionExpiredException;
 import io.tether.core.UnacknowledgedMessage;
+import io.tether.core.UnacknowledgedMessageException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.protocol.FrameCodec;
@@ -142,8 +143,7 @@ class ExactlyOnceProperties {
                 assertThat(stage).as("unacknowledged send %d", seq).isCompletedExceptionally();
                 Throwable failure = stage.handle((v, e) -> e).join();
                 assertThat(failure).isInstanceOf(listed.written() ? InDoubtException.class : NotDeliveredException.class);
-                UnacknowledgedMessage carried = failure instanceof InDoubtException d ? d.message()
-                        : ((NotDeliveredException) failure).message();
+                UnacknowledgedMessage carried = ((UnacknowledgedMessageException) failure).message();
                 assertThat(carried.seq()).isEqualTo(seq);
                 assertThat(carried.text()).isEqualTo(text);
                 assertThat(failure.getCause()).isSameAs(end);
