@@ -8,7 +8,7 @@ const [url, seconds] = [process.argv[2], Number(process.argv[3] ?? 60)];
 const out = (line) => process.stdout.write(`${line}\n`);
 const socket = new TetherSocket(url, { WebSocket, pingInterval: 1000, pingTimeout: 1000 });
 socket.addEventListener('message', (e) => out(`recv ${e.detail.text.slice(1)}`));
-socket.addEventListener('disconnected', (e) => out(`disconnected ${e.detail.attempt} ${Math.round(e.detail.delay)}`));
+socket.addEventListener('disconnected', (e) => out(`disconnected ${e.detail.attempt} ${Math.round(e.detail.delay)} ${Math.round(e.detail.backoff)}`));
 socket.addEventListener('reconnected', () => out('reconnected'));
 socket.addEventListener('reset', () => out('reset'));
 let n = 0;

@@ -171,11 +171,13 @@ test('an open connection without a WELCOME times out after welcomeTimeout and is
 });
 
 test('outages: a connection that worked ends the outage; one dropped before it worked continues it', () => {
-  const h = harness({ random: () => 1 }); // decorrelated jitter's top: base × 3, then previous × 3
+  const h = harness({ random: () => 1 }); // decorrelated jitter's top: base × 3 (attempts 1 and 2), then previous × 3
   h.session(false, 'S').drop(); // welcomed, nothing after: did not work
   h.clock.advance(h.of('disconnected').at(-1).delay);
   h.session(true, 'S').drop();
-  assert.deepEqual(h.of('disconnected').map((d) => [d.attempt, d.delay]), [[1, 750], [2, 2250]]);
+  h.clock.advance(h.of('disconnected').at(-1).delay);
+  h.session(true, 'S').drop();
+  assert.deepEqual(h.of('disconnected').map((d) => [d.attempt, d.delay]), [[1, 750], [2, 750], [3, 2250]]);
   h.clock.advance(2250);
   const w = h.session(true, 'S');
   w.frame({ type: T.ACK, ack: 0 }); // it worked
@@ -187,6 +189,34 @@ test('outages: a connection that worked ends the outage; one dropped before it w
   h.clock.advance(2000); // resetAfter of uptime also counts as working
   quiet.drop();
   assert.equal(h.of('disconnected').at(-1).attempt, 1);
+  h.socket.close();
+});
+
+test('the delay runs from the start of a failed attempt: time it hung is not waited again', () => {
+  const h = harness({ random: () => 1 }); // the top of each range: 750, 750 (attempt 2 draws like 1), 2250 ms
+  h.session(false, 'S').drop(); // never worked: 750 ms, waited in full
+  assert.equal(h.of('disconnected').at(-1).delay, 750);
+  h.clock.advance(750);
+  h.clock.advance(400); // the attempt hangs in a blackhole ...
+  h.ws.last().drop(1006); // ... and is reset when it ends
+  assert.deepEqual(h.of('disconnected').map((d) => [d.attempt, d.delay, d.backoff]), [[1, 750, 750], [2, 750 - 400, 750]]);
+  h.clock.advance(349);
+  assert.equal(h.ws.created.length, 2, 'not before start + drawn delay');
+  h.clock.advance(1);
+  assert.equal(h.ws.created.length, 3);
+  const brief = h.session(true, 'S');
+  h.clock.advance(1000); // welcomed, quiet, shorter than resetAfter: did not work, but its time up is not credited
+  brief.drop();
+  assert.deepEqual(h.of('disconnected').at(-1), { ...h.of('disconnected').at(-1), attempt: 3, delay: 2250, backoff: 2250 });
+  h.socket.close();
+});
+
+test("a server's retry hint is waited in full from when it came", () => {
+  const h = harness();
+  const w = h.session(false, 'S');
+  h.clock.advance(1500);
+  w.drop(1013, 'busy; retry-after=2000ms');
+  assert.ok(h.of('disconnected').at(-1).delay >= 2000, `waited ${h.of('disconnected').at(-1).delay}`);
   h.socket.close();
 });
 

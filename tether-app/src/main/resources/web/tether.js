@@ -197,6 +197,8 @@ export class TetherSocket extends EventTarget {
     this.previousDelay = 0;
     this.retryTimer = null;
     this.nextRetryAt = 0;
+    this.attemptStartedAt = 0;   // the backoff delay runs from here, not from the attempt's failure
+    this.attemptReadyAt = 0;     // when it was welcomed (0 while not)
     this.ws = null;
     this.welcomed = false;
     this.worked = false;         // the current connection worked (ends the outage when it is lost)
@@ -273,6 +275,8 @@ export class TetherSocket extends EventTarget {
     }
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    this.attemptStartedAt = this.clock.now();
+    this.attemptReadyAt = 0;
     this.welcomed = false;
     this.worked = false;
     this.lastOnConnection = 0;
@@ -358,6 +362,7 @@ export class TetherSocket extends EventTarget {
     this.sessionId = w.sessionId;
     this.token = w.token;
     this.welcomed = true;
+    this.attemptReadyAt = this.clock.now();
     if (resumed) this.#onAck(w.lastReceived);
     const peerHas = resumed ? w.lastReceived : 0;
     const writtenBefore = this.highestWritten;
@@ -512,20 +517,30 @@ export class TetherSocket extends EventTarget {
       this.close(code, reason);
       return;
     }
-    if (this.worked) {
+    const worked = this.worked;
+    if (worked) {
       // The lost connection worked: that outage is over, this one starts a fresh sequence.
       this.attempt = 0;
       this.previousDelay = 0;
     }
     this.worked = false;
     this.attempt++;
-    let delay = decorrelatedJitter(this.previousDelay, this.baseDelay, this.capDelay, this.random);
+    // Attempt 2 draws like attempt 1 (the Java client's rule): the first retry often lands in the
+    // tail of the fault that caused the outage, and its failure says little. Growth starts at 3.
+    let drawn = decorrelatedJitter(this.attempt === 2 ? 0 : this.previousDelay, this.baseDelay, this.capDelay, this.random);
     const hint = (code === 1012 || code === 1013) ? retryHint(reason) : 0;
-    if (hint > 0) delay = Math.max(delay, hint + hint * 0.5 * this.random());
-    this.previousDelay = delay;
+    if (hint > 0) drawn = Math.max(drawn, hint + hint * 0.5 * this.random());
+    this.previousDelay = drawn;
+    // The delay runs from the start of an attempt that never worked (gRPC's connection backoff does
+    // the same): one that hung in a blackhole until a reset has spent that part already. Only the
+    // time before the WELCOME counts (time connected would undo the jitter), and a server's hint
+    // is waited in full from now.
+    const readyOrNow = this.attemptReadyAt || this.clock.now();
+    const spent = (worked || hint > 0) ? 0 : readyOrNow - this.attemptStartedAt;
+    const delay = Math.max(0, drawn - spent);
     this.nextRetryAt = this.clock.now() + delay;
     this.#setState('reconnecting');
-    this.#emit('disconnected', { code, reason, local, willRetry: true, delay, attempt: this.attempt });
+    this.#emit('disconnected', { code, reason, local, willRetry: true, delay, backoff: drawn, attempt: this.attempt });
     this.retryTimer = this.clock.setTimeout(() => { this.retryTimer = null; this.#retry(); }, delay);
   }
 

@@ -95,8 +95,10 @@ class ReconnectTest {
             await().atMost(WAIT).until(() -> events.disconnects.size() >= 5);
             proxy.refuse(false);
             int attempts = events.awaitReconnect(WAIT);
-            List<Long> delays = events.disconnects.stream().map(d -> d.nextDelay().orElseThrow().toMillis()).toList();
+            List<Long> delays = events.disconnects.stream().map(d -> d.backoff().orElseThrow().toMillis()).toList();
             assertThat(delays).startsWith(50L, 100L, 200L, 400L, 400L);
+            assertThat(events.disconnects).as("the wait is what the refused attempt left of its delay")
+                    .allMatch(d -> d.nextDelay().orElseThrow().compareTo(d.backoff().orElseThrow()) <= 0);
             assertThat(attempts).isEqualTo(delays.size());
             assertThat(events.disconnects).allMatch(Disconnect::willRetry);
             assertThat(socket.state()).isEqualTo(SocketState.OPEN);
@@ -154,7 +156,7 @@ class ReconnectTest {
             TetherSocket socket = c.open(URI.create("ws://127.0.0.1:" + srv.port() + "/echo"), events);
             await().atMost(WAIT).until(() -> events.disconnects.size() >= 4);
             socket.close();
-            List<Long> delays = events.disconnects.stream().limit(4).map(d -> d.nextDelay().orElseThrow().toMillis()).toList();
+            List<Long> delays = events.disconnects.stream().limit(4).map(d -> d.backoff().orElseThrow().toMillis()).toList();
             assertThat(delays).containsExactly(50L, 100L, 200L, 400L);
         }
     }
@@ -225,7 +227,7 @@ class ReconnectTest {
             proxy.killAll();
             await().atMost(WAIT).until(() -> socket.state() == SocketState.RECONNECTING);
             await().atMost(WAIT).until(() -> !events.disconnects.isEmpty());
-            assertThat(events.disconnects.get(0).nextDelay()).as("the wait that reconnectNow skips")
+            assertThat(events.disconnects.get(0).backoff()).as("the wait that reconnectNow skips")
                     .contains(Duration.ofSeconds(60));
             socket.reconnectNow();
             // WAIT (20 s) is a third of the backoff: a reconnect within it did not wait the 60 s out.

@@ -48,6 +48,13 @@ public final class FlapRun {
     private record Fault(long atNanos, String what) {
     }
 
+    /** "#2 657 ms" or, when the failed attempt spent part of the backoff, "#2 657 of 1157 ms". */
+    private static String describeDelay(Lost d) {
+        long wait = d.info().nextDelay().map(Duration::toMillis).orElse(-1L);
+        long drawn = d.info().backoff().map(Duration::toMillis).orElse(wait);
+        return "#" + d.info().attempt() + " " + wait + (drawn != wait ? " of " + drawn : "") + " ms";
+    }
+
     private record Lost(long atNanos, Disconnect info) {
     }
 
@@ -187,7 +194,8 @@ public final class FlapRun {
                         case "fail" -> clientSendFailures.incrementAndGet();
                         case "disconnected" -> disconnects.add(new Lost(System.nanoTime(), new Disconnect(
                                 new IllegalStateException("tether.js"), true,
-                                java.util.Optional.of(Duration.ofMillis(Long.parseLong(w[2]))), Integer.parseInt(w[1]),
+                                java.util.Optional.of(Duration.ofMillis(Long.parseLong(w[2]))),
+                                java.util.Optional.of(Duration.ofMillis(Long.parseLong(w[3]))), Integer.parseInt(w[1]),
                                 "tether.js")));
                         case "reconnected" -> reconnects.add(System.nanoTime());
                         case "reset" -> resets.incrementAndGet();
@@ -236,7 +244,7 @@ public final class FlapRun {
             long next = i + 1 < faults.size() ? faults.get(i + 1).atNanos() : Long.MAX_VALUE;
             Long back = reconnects.stream().filter(t -> t > f.atNanos() && t < next).findFirst().orElse(null);
             List<String> delays = disconnects.stream().filter(d -> d.atNanos() >= f.atNanos() && d.atNanos() < next)
-                    .map(d -> "#" + d.info().attempt() + " " + d.info().nextDelay().map(Duration::toMillis).orElse(-1L) + " ms")
+                    .map(FlapRun::describeDelay)
                     .toList();
             String outage = back == null ? "not back before the next fault" : (back - f.atNanos()) / 1_000_000 + " ms";
             if (back != null) {

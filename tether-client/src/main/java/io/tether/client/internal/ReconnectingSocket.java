@@ -60,6 +60,10 @@ public final class ReconnectingSocket implements TetherSocket {
     private @Nullable ConnectionAttempt attempt;
     private volatile @Nullable WebSocketConnection current;
     private Scheduler.@Nullable Cancellable retryTimer;
+    /** When the current (or last) attempt began: the backoff delay runs from here, not from its failure. */
+    private long attemptStartedNanos;
+    /** When it opened (plain) or was welcomed (tether.v1); 0 while it has not. */
+    private long attemptReadyNanos;
     private boolean everOpened;
     /** Set once a server welcomed a session: later connections must speak tether.v1 too. */
     private boolean sessionMode;
@@ -106,6 +110,8 @@ public final class ReconnectingSocket implements TetherSocket {
         }
         ConnectionAttempt a = new ConnectionAttempt(owner, session, scheduler, welcomeTimeout, policy.resetAfter());
         attempt = a;
+        attemptStartedNanos = scheduler.nanoTime();
+        attemptReadyNanos = 0;
         dialer.dial(a, session != null).whenComplete((connection, error) -> {
             if (error != null) {
                 onLoop(() -> {
@@ -176,6 +182,7 @@ public final class ReconnectingSocket implements TetherSocket {
             return; // close() came first; the connection is already closing
         }
         current = a.connection();
+        attemptReadyNanos = scheduler.nanoTime();
         cancel(retryTimer);
         retryTimer = null;
         int attempts = retries.attempts();
@@ -216,16 +223,20 @@ public final class ReconnectingSocket implements TetherSocket {
             finish(closeCode, closeReason, null);
             return;
         }
-        RetryPlanner.Plan plan = retries.plan(cause, connectionWorked, everOpened, scheduler.nanoTime());
+        long now = scheduler.nanoTime();
+        // Only the time before the attempt opened is credited: a connection that opened and then
+        // dropped spent its time connected, and crediting that would undo the backoff's jitter.
+        long spentInAttempt = (attemptReadyNanos != 0 ? attemptReadyNanos : now) - attemptStartedNanos;
+        RetryPlanner.Plan plan = retries.plan(cause, connectionWorked, everOpened, now, spentInAttempt);
         if (plan instanceof RetryPlanner.GiveUp g) {
-            callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), g.attempts(), g.why()));
+            callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), Optional.empty(), g.attempts(), g.why()));
             finish(codeOf(cause), g.closeReason(), g.terminal());
             return;
         }
         RetryPlanner.Retry retry = (RetryPlanner.Retry) plan;
         state.moveTo(SocketState.RECONNECTING);
         log.debug("{} lost ({}): retry {} in {} ms", uri, retry.why(), retry.attempt(), retry.delay().toMillis());
-        callbacks.onDisconnected(new Disconnect(cause, true, Optional.of(retry.delay()), retry.attempt(), retry.why()));
+        callbacks.onDisconnected(new Disconnect(cause, true, Optional.of(retry.delay()), Optional.of(retry.backoff()), retry.attempt(), retry.why()));
         if (state.get() == SocketState.RECONNECTING) {
             retryTimer = scheduler.schedule(this::retryNow, retry.delay().toNanos());
         }

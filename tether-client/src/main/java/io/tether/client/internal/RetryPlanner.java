@@ -14,6 +14,13 @@ import org.jspecify.annotations.Nullable;
  * delay, or give up and why. Keeps the current outage (see {@link ReconnectingSocket}): a fresh
  * backoff sequence when the lost connection had worked, the same one otherwise. Confined to the
  * socket's scheduler thread.
+ *
+ * <p>Delays run from the start of the attempt that failed, not from its failure (as in gRPC's
+ * connection backoff): an attempt that hung for a while — made into a blackhole, say, and reset
+ * when it ended — has already spent that part of its delay. Attempts still start at most once per
+ * drawn delay, so the load on a server is what the backoff promises; only the dead time after a
+ * slow failure goes. Only the time before an attempt opened counts (a connection that opened and
+ * dropped keeps its full, jittered delay), and a server's retry hint is always waited in full.
  */
 final class RetryPlanner {
 
@@ -21,8 +28,11 @@ final class RetryPlanner {
     sealed interface Plan permits Retry, GiveUp {
     }
 
-    /** Attempt number {@code attempt} of this outage, after {@code delay}. */
-    record Retry(Duration delay, int attempt, String why) implements Plan {
+    /**
+     * Attempt number {@code attempt} of this outage, {@code delay} from now; {@code backoff} is the
+     * delay drawn, of which the failed attempt already spent {@code backoff - delay}.
+     */
+    record Retry(Duration delay, Duration backoff, int attempt, String why) implements Plan {
     }
 
     /**
@@ -47,8 +57,10 @@ final class RetryPlanner {
      * @param connectionWorked whether it was a connection that worked (ends the previous outage)
      * @param everOpened whether the socket ever had a connection (else {@code retryFirstConnect} rules)
      * @param nowNanos the scheduler's time
+     * @param spentInAttemptNanos how long the attempt that ended took before it failed or opened
+     *     (only used when its connection never worked)
      */
-    Plan plan(Throwable cause, boolean connectionWorked, boolean everOpened, long nowNanos) {
+    Plan plan(Throwable cause, boolean connectionWorked, boolean everOpened, long nowNanos, long spentInAttemptNanos) {
         RetryDecision decision = policy.classifier().classify(cause);
         boolean mayRetry = policy.enabled() && (everOpened || policy.retryFirstConnect());
         if (!mayRetry || !decision.retry()) {
@@ -65,7 +77,13 @@ final class RetryPlanner {
             ReconnectFailedException gaveUp = new ReconnectFailedException(seq.attempts(), seq.elapsed(nowNanos), cause);
             return new GiveUp(gaveUp, String.valueOf(gaveUp.getMessage()), "gave up reconnecting", seq.attempts());
         }
-        return new Retry(delay.get(), seq.attempts(), decision.why());
+        Duration drawn = delay.get();
+        Duration wait = drawn;
+        if (!connectionWorked && decision.minDelay().isZero()) {
+            Duration spent = Duration.ofNanos(Math.max(0, spentInAttemptNanos));
+            wait = spent.compareTo(drawn) >= 0 ? Duration.ZERO : drawn.minus(spent);
+        }
+        return new Retry(wait, drawn, seq.attempts(), decision.why());
     }
 
     /** A connection worked: the outage is over. */

@@ -67,6 +67,11 @@ final class FakeServer implements Dialer {
             return link;
         }
 
+        /** The attempt fails with {@code cause} (e.g. reset while the path was dead). */
+        void fail(Throwable cause) {
+            result.completeExceptionally(cause);
+        }
+
         /** Nothing listens: the attempt fails as a refused TCP connect. */
         void refuse() {
             result.completeExceptionally(new ConnectFailedException("cannot connect",

@@ -243,6 +243,51 @@ class ReconnectingSocketTest {
     // ---- 5. our own protocol closes are failed attempts, not the server's verdict ---------------
 
     @Test
+    void theDelayRunsFromTheStartOfTheFailedAttempt_notFromItsFailure() {
+        ClientConfig config = ClientConfig.builder().reconnect(ReconnectPolicy.builder()
+                .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30))).build()).build();
+        socket(config);
+        server.nextDial().accept(null).reset(); // never worked: next delay 100 ms, waited in full
+        assertThat(events.lastDisconnect().nextDelay()).contains(Duration.ofMillis(100));
+        clock.advanceMillis(100);
+        FakeServer.PendingDial hung = server.nextDial(); // an attempt into a blackhole: reset 150 ms later
+        clock.advanceMillis(150);
+        hung.fail(new ConnectionClosedException(CloseCodes.ABNORMAL, "connection reset"));
+        assertThat(events.lastDisconnect().backoff()).contains(Duration.ofMillis(200));
+        assertThat(events.lastDisconnect().nextDelay()).as("200 ms drawn, 150 ms already spent in the attempt")
+                .contains(Duration.ofMillis(50));
+        clock.advanceMillis(50);
+        FakeServer.PendingDial slower = server.nextDial(); // the next one hangs longer than its 400 ms
+        clock.advanceMillis(500);
+        slower.fail(new ConnectionClosedException(CloseCodes.ABNORMAL, "connection reset"));
+        assertThat(events.lastDisconnect().nextDelay()).contains(Duration.ZERO);
+        assertThat(events.lastDisconnect().attempt()).isEqualTo(3);
+        clock.advanceMillis(0);
+        server.nextDial().accept(null).reset(); // opened, then dropped: its time connected is not credited
+        assertThat(events.lastDisconnect().nextDelay()).contains(Duration.ofMillis(800));
+    }
+
+    @Test
+    void aConnectionThatOpenedAndDropped_keepsItsFullDelay_itsTimeConnectedIsNotCredited() {
+        ClientConfig config = ClientConfig.builder().reconnect(ReconnectPolicy.builder()
+                .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30))).build()).build();
+        socket(config);
+        FakeServer.Link link = server.nextDial().accept(null);
+        clock.advanceMillis(1500); // up, quiet, shorter than resetAfter: did not work
+        link.reset();
+        assertThat(events.lastDisconnect().nextDelay()).contains(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aServersRetryHint_isWaitedInFull_fromWhenItCame() {
+        socket(plain().build());
+        FakeServer.Link link = server.nextDial().accept(null);
+        clock.advanceMillis(1500);
+        link.closeFromServer(CloseCodes.TRY_AGAIN_LATER, "retry-after=2000ms");
+        assertThat(events.lastDisconnect().nextDelay().orElseThrow()).isGreaterThanOrEqualTo(Duration.ofMillis(2000));
+    }
+
+    @Test
     void welcomeTimeout_isAFailedAttempt_andIsRetried() {
         socket(sessions().build());
         FakeServer.Link silent = server.nextDial().accept(Frame.SUBPROTOCOL);

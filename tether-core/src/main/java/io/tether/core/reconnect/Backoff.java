@@ -16,7 +16,8 @@ public interface Backoff {
      *
      * @param attempt 1 for the first retry of an outage, 2 for the second, ...
      * @param previous the delay this function returned for the previous attempt, or
-     *     {@link Duration#ZERO} before the first
+     *     {@link Duration#ZERO} for attempts 1 and 2 (a socket's second attempt draws like its
+     *     first: docs/reconnection.md)
      * @param random source of jitter; implementations draw from it at most once per call
      * @return a delay, never negative
      */

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * The delays of one outage: attempt 1, 2, 3, ... of {@link ReconnectPolicy#backoff()}, each fed
- * the previous delay, until a limit is reached. Create a fresh one when a connection that worked is
+ * the previous delay (attempt 2 is fed none: it draws like attempt 1), until a limit is reached. Create a fresh one when a connection that worked is
  * lost (see {@link ReconnectPolicy#resetAfter()}); keep using the same one while attempts fail or
  * connections drop before they work. Not thread-safe: owned by the reconnect loop's thread.
  */
@@ -41,7 +41,11 @@ public final class BackoffSequence {
             return Optional.empty();
         }
         attempts++;
-        Duration delay = policy.backoff().next(attempts, previous, random);
+        // Attempt 2 is fed no previous delay, so it draws from attempt 1's range: the first retry of
+        // an outage often lands in the tail of the fault that caused it (a blackhole not over yet, a
+        // server still starting), and its failure says little. Growth starts with attempt 3.
+        Duration fed = attempts == 2 ? Duration.ZERO : previous;
+        Duration delay = policy.backoff().next(attempts, fed, random);
         if (!minDelay.isZero()) {
             long spread = (long) (minDelay.toNanos() * policy.retryAfterJitter() * random.nextDouble());
             Duration hinted = minDelay.plusNanos(spread);

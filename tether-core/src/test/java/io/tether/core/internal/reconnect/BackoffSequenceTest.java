@@ -13,14 +13,35 @@ class BackoffSequenceTest {
     private static final long S = 1_000_000_000L;
 
     @Test
-    void feedsEachDelayBackAsPrevious_andCountsAttempts() {
+    void feedsEachDelayBackAsPrevious_exceptToAttempt2_andCountsAttempts() {
         ReconnectPolicy policy = ReconnectPolicy.builder()
                 .backoff((n, previous, r) -> previous.plusMillis(n)).build();
         BackoffSequence seq = new BackoffSequence(policy, new Random(1), 0);
         assertThat(seq.next(0, Duration.ZERO)).contains(Duration.ofMillis(1));
-        assertThat(seq.next(0, Duration.ZERO)).contains(Duration.ofMillis(3));
-        assertThat(seq.next(0, Duration.ZERO)).contains(Duration.ofMillis(6));
-        assertThat(seq.attempts()).isEqualTo(3);
+        assertThat(seq.next(0, Duration.ZERO)).as("attempt 2 is fed nothing: it draws like attempt 1")
+                .contains(Duration.ofMillis(2));
+        assertThat(seq.next(0, Duration.ZERO)).contains(Duration.ofMillis(5));
+        assertThat(seq.next(0, Duration.ZERO)).contains(Duration.ofMillis(9));
+        assertThat(seq.attempts()).isEqualTo(4);
+    }
+
+    @Test
+    void theDefault_drawsAttempts1And2From250To750ms_andGrowsFrom3() {
+        Random random = new Random(3);
+        Duration longest2 = Duration.ZERO;
+        Duration longest3 = Duration.ZERO;
+        for (int i = 0; i < 2000; i++) {
+            BackoffSequence seq = new BackoffSequence(ReconnectPolicy.DEFAULT, random, 0);
+            Duration first = seq.next(0, Duration.ZERO).orElseThrow();
+            Duration second = seq.next(0, Duration.ZERO).orElseThrow();
+            Duration third = seq.next(0, Duration.ZERO).orElseThrow();
+            assertThat(first).isBetween(Duration.ofMillis(250), Duration.ofMillis(750));
+            assertThat(second).isBetween(Duration.ofMillis(250), Duration.ofMillis(750));
+            assertThat(third).isBetween(Duration.ofMillis(250), second.multipliedBy(3));
+            longest2 = second.compareTo(longest2) > 0 ? second : longest2;
+            longest3 = third.compareTo(longest3) > 0 ? third : longest3;
+        }
+        assertThat(longest3).as("growth starts at attempt 3").isGreaterThan(Duration.ofMillis(1500));
     }
 
     @Test
