@@ -12,5 +12,6 @@ module io.tether.server {
 
     exports io.tether.server;
     exports io.tether.server.rooms;
+    exports io.tether.server.store;
     exports io.tether.server.demo to io.tether.app;
 }

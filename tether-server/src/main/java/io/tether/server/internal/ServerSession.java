@@ -16,7 +16,6 @@ import io.tether.netty.internal.CallbackGuard;
 import io.tether.server.ConnectionReplacedException;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
-import io.tether.server.SessionStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,14 +31,14 @@ import org.slf4j.LoggerFactory;
  * One server-side session. All of its state lives on its {@link Scheduler}'s event loop (the loop
  * of the connection that created it); connections on other loops hand their frames over.
  */
-final class ServerSession implements Session, SessionStore.Stored {
+final class ServerSession implements Session {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
 
     private final String id;
     private final Scheduler scheduler;
     private final SessionConfig config;
     private final SessionListener listener;
-    private final SessionStore<ServerSession> store;
+    private final LocalSessions store;
     private final SessionEngine engine;
     /** Of the connection that created the session; the references it already holds, no copies. */
     private final HandshakeRequest handshake;
@@ -56,7 +55,7 @@ final class ServerSession implements Session, SessionStore.Stored {
     private boolean expired;
 
     ServerSession(String id, byte[] token, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            SessionStore<ServerSession> store, WebSocketConnection creator) {
+            LocalSessions store, WebSocketConnection creator) {
         this.id = id;
         this.handshake = creator.handshake();
         this.attributes = creator.attributes();

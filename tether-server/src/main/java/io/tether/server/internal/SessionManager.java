@@ -7,7 +7,6 @@ import io.tether.core.internal.protocol.Frame;
 import io.tether.core.session.SessionConfig;
 import io.tether.netty.internal.EventLoopScheduler;
 import io.tether.server.SessionListener;
-import io.tether.server.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -26,12 +25,12 @@ public final class SessionManager {
 
     private final SessionConfig config;
     private final SessionListener listener;
-    private final SessionStore<ServerSession> store;
+    private final LocalSessions store;
 
     public SessionManager(SessionConfig config, SessionListener listener) {
         this.config = config;
         this.listener = listener;
-        this.store = new InMemorySessionStore<>();
+        this.store = new LocalSessions();
     }
 
     /** A session by id, for sending to it from anywhere. */

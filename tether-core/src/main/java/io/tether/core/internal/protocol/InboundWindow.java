@@ -15,6 +15,33 @@ public final class InboundWindow {
     private long lastOnConnection;
     private long lastAcked;
     private long duplicates;
+    /** Acks never go beyond this (a server with a shared store acks only what it recorded). */
+    private long ackCeiling = Long.MAX_VALUE;
+
+    /**
+     * Starts from a stored position: everything up to {@code lastReceived} was received and
+     * acknowledged, and from now on acks go no further than {@link #raiseAckCeiling} allows.
+     */
+    public void restore(long lastReceived) {
+        this.lastReceived = lastReceived;
+        this.lastAcked = lastReceived;
+        this.ackCeiling = lastReceived;
+    }
+
+    /** Acks stop at {@code ceiling} until raised; without a call acks are not limited. */
+    public void limitAcksTo(long ceiling) {
+        this.ackCeiling = ceiling;
+    }
+
+    /** Allows acks up to {@code ceiling} (never lowers it). */
+    public void raiseAckCeiling(long ceiling) {
+        ackCeiling = Math.max(ackCeiling, ceiling);
+    }
+
+    /** What may be acknowledged now: the highest contiguous received, up to the ceiling. */
+    public long acknowledgeable() {
+        return Math.min(lastReceived, ackCeiling);
+    }
 
     /** A new connection starts: its frames are checked for order from scratch. */
     public void connectionStarted() {
@@ -48,17 +75,17 @@ public final class InboundWindow {
         return lastReceived;
     }
 
-    /** Messages received but not yet acknowledged to the peer. */
+    /** Messages that may be acknowledged but were not yet. */
     public long unacknowledged() {
-        return lastReceived - lastAcked;
+        return Math.max(0, acknowledgeable() - lastAcked);
     }
 
-    /** Records that an ack (explicit or piggybacked) for {@link #lastReceived()} went out. */
+    /** Records that an ack (explicit or piggybacked) for {@link #acknowledgeable()} went out. */
     public void acknowledged() {
-        lastAcked = lastReceived;
+        lastAcked = Math.max(lastAcked, acknowledgeable());
     }
 
-    /** After a resume the peer knows {@code lastReceived} from the handshake: nothing to ack before it. */
+    /** After a resume the peer knows {@code seq} from the handshake: nothing to ack before it. */
     public void peerKnows(long seq) {
         lastAcked = Math.max(lastAcked, Math.min(seq, lastReceived));
     }

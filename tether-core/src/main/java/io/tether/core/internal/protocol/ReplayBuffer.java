@@ -44,6 +44,29 @@ public final class ReplayBuffer {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * Starts from a stored position: the peer acknowledged up to {@code acked}, the last message
+     * sent is {@code lastSeq}, and {@code kept} are the ones in between, in order. Only on an empty buffer.
+     */
+    public void restore(long acked, long lastSeq, List<Entry> kept) {
+        if (this.lastSeq != 0 || !entries.isEmpty()) {
+            throw new IllegalStateException("restore into a buffer already in use");
+        }
+        long expected = acked + 1;
+        for (Entry e : kept) {
+            if (e.seq() != expected++) {
+                throw new IllegalArgumentException("stored messages are not " + (acked + 1) + ".." + lastSeq + " in order");
+            }
+            entries.addLast(e);
+            bytes += e.payload().length;
+        }
+        if (expected != lastSeq + 1) {
+            throw new IllegalArgumentException("stored messages end at " + (expected - 1) + ", not at " + lastSeq);
+        }
+        this.acked = acked;
+        this.lastSeq = lastSeq;
+    }
+
     /** Whether a message of {@code size} bytes fits now. */
     public boolean hasRoomFor(int size) {
         return entries.size() < maxMessages && bytes + size <= maxBytes;

@@ -70,6 +70,46 @@ public final class SessionEngine {
             long deadline) {
     }
 
+    /**
+     * Where a server engine makes each step durable before acting on it (a shared session store).
+     * With a journal: a message is written to the peer only once {@link #appended} completed, and
+     * its send stage completes then (the store has it; the peer's ack later frees it); a received
+     * message reaches the application only once {@link #inbound} recorded that it is being handed
+     * over, and is acknowledged only once a later record says it was handled. At most one call of
+     * each kind is outstanding per engine, so calls batch under load. Stages may complete on any
+     * thread; the engine continues on its scheduler.
+     */
+    public interface Journal {
+        /** Stores {@code entries} (consecutive, following the last stored). */
+        CompletionStage<Void> appended(List<ReplayBuffer.Entry> entries);
+
+        /** The peer acknowledged up to {@code upTo}. */
+        CompletionStage<Void> acknowledged(long upTo);
+
+        /** Received messages handed to the application up to {@code delivering}, handled up to {@code delivered}. */
+        CompletionStage<Void> inbound(long delivering, long delivered);
+
+        /** A journal write failed: this engine cannot go on (store unreachable, or the session moved). Scheduler thread. */
+        void failed(Throwable cause);
+    }
+
+    /**
+     * A session's position as stored, to continue from ({@link #restore}).
+     *
+     * @param outboundAcked what the peer acknowledged of ours
+     * @param outboundLastSeq our last sequence number
+     * @param outbound ours in between, in order
+     * @param inboundDelivering the peer's messages handed to an application (maybe on a node that died)
+     * @param inboundDelivered the peer's messages known handled
+     */
+    public record Restored(long outboundAcked, long outboundLastSeq, List<ReplayBuffer.Entry> outbound,
+            long inboundDelivering, long inboundDelivered) {
+    }
+
+    /** A received message waiting for its {@link Journal#inbound} record. */
+    private record Received(long seq, boolean binary, boolean possibleDuplicate, byte[] payload) {
+    }
+
     private final SessionConfig config;
     private final Scheduler scheduler;
     private final Receiver receiver;
@@ -87,6 +127,27 @@ public final class SessionEngine {
     private long replayed;
     private long attachments;
 
+    // ---- with a journal only ----
+    private @Nullable Journal journal;
+    /** Ours stored up to here; only these may be written. */
+    private long durableSeq;
+    /** Ours written on the current connection (or known to the peer) up to here. */
+    private long wireSeq;
+    private final List<ReplayBuffer.Entry> toStore = new ArrayList<>();
+    private boolean storing;
+    private long ackToStore;
+    private long ackStored;
+    private boolean storingAck;
+    private final ArrayDeque<Received> received = new ArrayDeque<>();
+    /** Handed to the application up to here: recorded as delivering, and the listener returned. */
+    private long handled;
+    private long recordedDelivering;
+    private long recordedDelivered;
+    private boolean recording;
+    /** The peer's messages up to here may have reached an application on another node: flagged. */
+    private long redeliveryUpTo;
+    private long redelivered;
+
     public SessionEngine(SessionConfig config, Scheduler scheduler, Receiver receiver) {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -96,7 +157,32 @@ public final class SessionEngine {
 
     /** Highest contiguous sequence number received: what this side puts in HELLO/WELCOME. */
     public long lastReceived() {
-        return inbound.lastReceived();
+        return inbound.acknowledgeable();
+    }
+
+    /**
+     * Makes every step durable in {@code journal} first (see {@link Journal}). Before the first
+     * attach; {@code from} is the stored position to continue from, or null for a new session.
+     */
+    public void useJournal(Journal journal, @Nullable Restored from) {
+        if (attachments > 0 || replay.lastSeq() > 0) {
+            throw new IllegalStateException("useJournal after the engine started");
+        }
+        this.journal = Objects.requireNonNull(journal, "journal");
+        if (from == null) {
+            inbound.limitAcksTo(0);
+            return;
+        }
+        replay.restore(from.outboundAcked(), from.outboundLastSeq(), from.outbound());
+        durableSeq = from.outboundLastSeq();
+        highestWritten = from.outboundLastSeq(); // a node that died may have written any of them
+        ackStored = from.outboundAcked();
+        ackToStore = from.outboundAcked();
+        inbound.restore(from.inboundDelivered());
+        handled = from.inboundDelivered();
+        recordedDelivered = from.inboundDelivered();
+        recordedDelivering = from.inboundDelivering();
+        redeliveryUpTo = from.inboundDelivering();
     }
 
     /** Whether a connection is attached. */
@@ -132,14 +218,19 @@ public final class SessionEngine {
                     + replay.acked() + ")");
         }
         replay.acknowledge(peerLastReceived);
+        storeAck(peerLastReceived);
         current = connection;
         attachments++;
         inbound.connectionStarted();
-        inbound.peerKnows(inbound.lastReceived());
+        inbound.peerKnows(inbound.acknowledgeable());
+        long replayUpTo = journal == null ? Long.MAX_VALUE : durableSeq;
         replay.forEachAfter(peerLastReceived, e -> {
-            replayed++;
-            write(connection, e);
+            if (e.seq() <= replayUpTo) {
+                replayed++;
+                write(connection, e);
+            }
         });
+        wireSeq = Math.max(peerLastReceived, Math.min(replayUpTo, replay.lastSeq()));
         admitWaiting();
     }
 
@@ -210,9 +301,71 @@ public final class SessionEngine {
 
     private void append(boolean binary, boolean possibleDuplicate, byte[] payload, CompletableFuture<Void> future) {
         ReplayBuffer.Entry e = replay.append(binary, possibleDuplicate, payload, future);
+        if (journal != null) {
+            toStore.add(e);
+            storeAppends();
+            return;
+        }
         WebSocketConnection c = current;
         if (c != null) {
             write(c, e);
+        }
+    }
+
+    /** Stores what waits, one batch at a time; each stored batch is written and its stages complete. */
+    private void storeAppends() {
+        Journal j = journal;
+        if (j == null || storing || toStore.isEmpty() || ended != null) {
+            return;
+        }
+        List<ReplayBuffer.Entry> batch = List.copyOf(toStore);
+        toStore.clear();
+        storing = true;
+        j.appended(batch).whenComplete((ok, error) -> onScheduler(() -> {
+            storing = false;
+            if (error != null) {
+                journalFailed(error);
+                return;
+            }
+            durableSeq = batch.get(batch.size() - 1).seq();
+            for (ReplayBuffer.Entry e : batch) {
+                e.future().complete(null); // the store has it: delivered wherever the peer resumes
+            }
+            writeDurable();
+            storeAppends();
+        }));
+    }
+
+    /** Writes ours that are stored and not yet on the current connection. */
+    private void writeDurable() {
+        WebSocketConnection c = current;
+        if (c == null || wireSeq >= durableSeq) {
+            return;
+        }
+        long from = wireSeq;
+        long to = durableSeq;
+        replay.forEachAfter(from, e -> {
+            if (e.seq() <= to) {
+                write(c, e);
+            }
+        });
+        wireSeq = to;
+    }
+
+    private void onScheduler(Runnable task) {
+        if (scheduler.inThread()) {
+            task.run();
+        } else {
+            scheduler.execute(task);
+        }
+    }
+
+    private void journalFailed(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        Journal j = journal;
+        if (j != null && ended == null) {
+            j.failed(cause);
         }
     }
 
@@ -221,7 +374,7 @@ public final class SessionEngine {
         // ack timer is left to fire and find nothing to do: cancelling and re-arming it for every
         // message costs more than one idle wake-up per ackDelay.
         // No completion stage per write: the send's own future completes on the peer's ack.
-        long ack = inbound.lastReceived();
+        long ack = inbound.acknowledgeable();
         inbound.acknowledged();
         if (e.seq() > highestWritten) {
             highestWritten = e.seq();
@@ -252,9 +405,16 @@ public final class SessionEngine {
         if (decoded instanceof Frame.Data d) {
             acknowledged(d.ack());
             if (inbound.accept(d.seq()) == InboundWindow.Outcome.DELIVER) {
-                delivered++;
-                deliver(d);
-                scheduleAck(connection);
+                if (journal != null) {
+                    byte[] payload = new byte[d.payload().remaining()];
+                    d.payload().get(payload);
+                    received.add(new Received(d.seq(), d.binary(), d.possibleDuplicate(), payload));
+                    recordInbound();
+                } else {
+                    delivered++;
+                    deliver(d);
+                    scheduleAck(connection);
+                }
             }
         } else if (decoded instanceof Frame.Ack a) {
             acknowledged(a.ack());
@@ -271,8 +431,11 @@ public final class SessionEngine {
     private void deliver(Frame.Data d) {
         byte[] payload = new byte[d.payload().remaining()];
         d.payload().get(payload);
-        Delivery delivery = new Delivery(d.seq(), d.possibleDuplicate());
-        if (d.binary()) {
+        deliverPayload(d.binary(), payload, new Delivery(d.seq(), d.possibleDuplicate()));
+    }
+
+    private void deliverPayload(boolean binary, byte[] payload, Delivery delivery) {
+        if (binary) {
             receiver.onBinary(payload, delivery);
         } else {
             receiver.onText(new String(payload, StandardCharsets.UTF_8), delivery);
@@ -281,8 +444,90 @@ public final class SessionEngine {
 
     private void acknowledged(long upTo) {
         if (replay.acknowledge(upTo) > 0) {
+            storeAck(upTo);
             admitWaiting();
         }
+    }
+
+    /** Tells the journal what the peer acknowledged; one write at a time, the latest value wins. */
+    private void storeAck(long upTo) {
+        Journal j = journal;
+        if (j == null) {
+            return;
+        }
+        ackToStore = Math.max(ackToStore, upTo);
+        if (storingAck || ackToStore <= ackStored || ended != null) {
+            return;
+        }
+        long value = ackToStore;
+        storingAck = true;
+        j.acknowledged(value).whenComplete((ok, error) -> onScheduler(() -> {
+            storingAck = false;
+            if (error != null) {
+                journalFailed(error);
+                return;
+            }
+            ackStored = Math.max(ackStored, value);
+            storeAck(ackToStore);
+        }));
+    }
+
+    /**
+     * Records, one write at a time, how far received messages went: the next batch as delivering
+     * (then it is handed over) and what was handled (then it may be acknowledged).
+     */
+    private void recordInbound() {
+        Journal j = journal;
+        if (j == null || recording || ended != null) {
+            return;
+        }
+        deliverRecorded();
+        long delivering = received.isEmpty() ? recordedDelivering : Math.max(recordedDelivering, received.peekLast().seq());
+        long done = handled;
+        if (delivering == recordedDelivering && done == recordedDelivered) {
+            return;
+        }
+        recording = true;
+        j.inbound(delivering, done).whenComplete((ok, error) -> onScheduler(() -> {
+            recording = false;
+            if (error != null) {
+                journalFailed(error);
+                return;
+            }
+            recordedDelivering = Math.max(recordedDelivering, delivering);
+            recordedDelivered = Math.max(recordedDelivered, done);
+            inbound.raiseAckCeiling(recordedDelivered);
+            deliverRecorded();
+            WebSocketConnection c = current;
+            if (c != null) {
+                scheduleAck(c);
+            }
+            recordInbound();
+        }));
+    }
+
+    /** Hands over the received messages a record already covers, in order. */
+    private void deliverRecorded() {
+        while (!received.isEmpty() && received.peekFirst().seq() <= recordedDelivering && ended == null) {
+            Received r = received.pollFirst();
+            boolean again = r.seq() <= redeliveryUpTo;
+            if (again) {
+                redelivered++;
+            }
+            delivered++;
+            deliverPayload(r.binary(), r.payload(), new Delivery(r.seq(), r.possibleDuplicate() || again));
+            handled = r.seq();
+        }
+    }
+
+    /** Messages the peer sent that a journal has not recorded as handled yet (0 without a journal). */
+    public long unrecorded() {
+        return journal == null ? 0 : inbound.lastReceived() - recordedDelivered;
+    }
+
+    /** The peer's messages delivered again, flagged, because a node that died may have delivered them. */
+    public long redelivered() {
+        return redelivered;
     }
 
     private void scheduleAck(WebSocketConnection connection) {
@@ -303,7 +548,7 @@ public final class SessionEngine {
         cancelAckTimer();
         if (inbound.unacknowledged() > 0) {
             inbound.acknowledged();
-            TransportConnection.of(connection).sendBinaryUnconfirmed(FrameCodec.ack(inbound.lastReceived()), EMPTY);
+            TransportConnection.of(connection).sendBinaryUnconfirmed(FrameCodec.ack(inbound.acknowledgeable()), EMPTY);
         }
     }
 
