@@ -29,6 +29,17 @@ import java.util.concurrent.CompletionStage;
 public interface SessionStore extends AutoCloseable {
 
     /**
+     * Opens the store of one endpoint's sessions: a server calls it once per {@code tether.v1}
+     * endpoint, with the endpoint's path as {@code namespace}, and closes what it opened when it
+     * stops. A factory for a shared store (one Redis client for the whole process, say) keeps the
+     * namespaces apart and owns the connection; closing a namespace's store does not close it.
+     */
+    @FunctionalInterface
+    interface Factory {
+        SessionStore open(String namespace);
+    }
+
+    /**
      * Stores a new session (attached: no expiry deadline). Completes with false when a session
      * with that id exists; the caller draws another id.
      */
