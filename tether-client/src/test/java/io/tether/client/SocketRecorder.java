@@ -18,6 +18,8 @@ class SocketRecorder implements SocketListener {
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<Disconnect> disconnects = new CopyOnWriteArrayList<>();
     final LinkedBlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    /** Every text message, in arrival order (messages is consumed by some tests; this is not). */
+    final List<String> texts = new CopyOnWriteArrayList<>();
     final LinkedBlockingQueue<Integer> reconnects = new LinkedBlockingQueue<>();
 
     @Override
@@ -28,6 +30,7 @@ class SocketRecorder implements SocketListener {
 
     @Override
     public void onText(TetherSocket socket, String text) {
+        texts.add(text);
         messages.add(text);
     }
 

@@ -5,6 +5,8 @@ import static io.tether.core.Durations.requirePositive;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.session.SessionConfig;
+import io.tether.server.store.InMemorySessionStore;
+import io.tether.server.store.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,11 +39,18 @@ import org.jspecify.annotations.Nullable;
  *     endpoints ({@code /} is {@code index.html}); null serves none
  * @param handshakeGate decides, for every endpoint, which handshakes are accepted (before the
  *     endpoint's own {@link Endpoint#gate()}); {@link HandshakeGate#ACCEPT_ALL} by default
+ * @param sessionStores where {@code tether.v1} sessions are kept, one store per endpoint; in this
+ *     process's memory by default (a restart resets every session). A shared store (Redis) lets a
+ *     session outlive the process and resume on any node; the server closes the stores it opened
+ *     when it stops, the factory's own resources stay with whoever made it
+ * @param nodeId this server's name among the nodes sharing a store (for ownership and logs);
+ *     default {@code node-} and 8 random hex digits
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
         @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
-        SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate) {
+        SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate,
+        SessionStore.Factory sessionStores, String nodeId) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -84,6 +93,11 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         }
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(handshakeGate, "handshakeGate");
+        Objects.requireNonNull(sessionStores, "sessionStores");
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (nodeId.isBlank() || nodeId.length() > 64) {
+            throw new IllegalArgumentException("nodeId must be 1 to 64 characters, was '" + nodeId + "'");
+        }
     }
 
     public static Builder builder() {
@@ -112,6 +126,8 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private SessionConfig sessions = SessionConfig.DEFAULT;
         private @Nullable String staticRoot;
         private HandshakeGate handshakeGate = HandshakeGate.ACCEPT_ALL;
+        private SessionStore.Factory sessionStores = namespace -> new InMemorySessionStore();
+        private String nodeId = "node-" + String.format("%08x", new java.security.SecureRandom().nextInt());
 
         private Builder() {
         }
@@ -133,6 +149,8 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             sessions = from.sessions;
             staticRoot = from.staticRoot;
             handshakeGate = from.handshakeGate;
+            sessionStores = from.sessionStores;
+            nodeId = from.nodeId;
         }
 
         public Builder host(String value) {
@@ -219,10 +237,22 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** Keeps sessions in the stores {@code value} opens (one per endpoint); see {@link ServerConfig#sessionStores()}. */
+        public Builder sessionStores(SessionStore.Factory value) {
+            sessionStores = value;
+            return this;
+        }
+
+        /** This node's name among the nodes that share a session store. */
+        public Builder nodeId(String value) {
+            nodeId = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
-                    staticRoot, handshakeGate);
+                    staticRoot, handshakeGate, sessionStores, nodeId);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.tether.server.internal.ConnectionRegistry;
 import io.tether.server.internal.ServerChannelInitializer;
 import io.tether.server.internal.SessionManager;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,6 +46,8 @@ public final class TetherServer implements AutoCloseable {
     private boolean stopping;
 
     private final Map<String, SessionManager> sessionManagers;
+    /** How long after its deadline a session of a node that died is expired by another node. */
+    private static final Duration SWEEP_GRACE = Duration.ofSeconds(2);
 
     private TetherServer(ServerConfig config, EventLoopGroup group, Channel serverChannel, ChannelGroup allChannels,
             ConnectionRegistry registry, Map<String, SessionManager> sessionManagers) {
@@ -70,7 +73,14 @@ public final class TetherServer implements AutoCloseable {
         Map<String, SessionManager> sessionManagers = new HashMap<>();
         for (Endpoint e : config.endpoints()) {
             if (e.sessions() != null) {
-                sessionManagers.put(e.path(), new SessionManager(config.sessions(), e.sessions()));
+                SessionManager manager = new SessionManager(e.path(), config.sessions(), e.sessions(),
+                        config.sessionStores().open(e.path()), config.nodeId(), Clock.systemUTC());
+                sessionManagers.put(e.path(), manager);
+                if (manager.sharedStore()) {
+                    // Sessions whose node died expire here; the node that held one expires it itself.
+                    io.netty.channel.EventLoop loop = group.next();
+                    loop.scheduleAtFixedRate(() -> manager.sweep(SWEEP_GRACE, loop), 1, 1, TimeUnit.SECONDS);
+                }
             }
         }
         ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry, Map.copyOf(sessionManagers));
@@ -173,7 +183,10 @@ public final class TetherServer implements AutoCloseable {
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, drainWindow.plus(config.closeTimeout()).toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((v, e) -> allChannels.close().addListener(f ->
-                        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(g -> stopped.complete(null))));
+                        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(g -> {
+                            sessionManagers.values().forEach(SessionManager::close);
+                            stopped.complete(null);
+                        })));
         return stopped.copy();
     }
 

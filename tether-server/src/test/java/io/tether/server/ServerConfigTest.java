@@ -18,6 +18,7 @@ class ServerConfigTest {
     void toBuilder_roundTripsEveryComponent() throws Exception {
         HandshakeGate gate = r -> Acceptance.refuse(403, "no");
         HandshakeGate endpointGate = r -> Acceptance.accept();
+        io.tether.server.store.SessionStore.Factory stores = new io.tether.server.store.SharedMemorySessionStores();
         ServerConfig config = ConfigRoundTrip.of(ServerConfig.class, ServerConfig::builder, ServerConfig.Builder::build,
                         ServerConfig::toBuilder)
                 .value("host", "0.0.0.0")
@@ -26,9 +27,12 @@ class ServerConfigTest {
                 .value("staticRoot", "web")
                 .with(SSLContext.class, SSLContext.getInstance("TLS"))
                 .with(HandshakeGate.class, gate)
+                .with(io.tether.server.store.SessionStore.Factory.class, stores)
+                .value("nodeId", "node-7")
                 .verify();
         assertThat(config.admission().enabled()).as("nested AdmissionConfig changed too").isTrue();
         assertThat(config.toBuilder().build().handshakeGate()).isSameAs(gate);
+        assertThat(config.toBuilder().build().sessionStores()).isSameAs(stores);
         assertThat(config.endpoints().get(1).gate()).isSameAs(endpointGate);
         assertThat(config.endpoints().get(1).withGate(null)).isEqualTo(Endpoint.of("/b", NOOP));
         ServerConfig defaults = ServerConfig.builder().build();
@@ -56,6 +60,8 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.builder().maxFrameSize(10).build()).hasMessageContaining("maxFrameSize");
         assertThatThrownBy(() -> ServerConfig.builder().maxFrameSize(4096).maxMessageSize(1024).build())
                 .hasMessageContaining("maxMessageSize");
+        assertThatThrownBy(() -> ServerConfig.builder().nodeId(" ").build()).hasMessageContaining("nodeId");
+        assertThatThrownBy(() -> ServerConfig.builder().nodeId("x".repeat(65)).build()).hasMessageContaining("nodeId");
         assertThatThrownBy(() -> ServerConfig.builder().closeTimeout(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("closeTimeout");
         assertThatThrownBy(() -> ServerConfig.builder().ioThreads(-1).build()).hasMessageContaining("ioThreads");

@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Threads are daemons named {@code fault-proxy-*}; {@link #close()} stops everything.
  */
 public final class FaultProxy implements AutoCloseable {
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final int port;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,6 +57,14 @@ public final class FaultProxy implements AutoCloseable {
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
         return socket;
+    }
+
+    /**
+     * New connections go to 127.0.0.1:{@code targetPort} from now on (a balancer picking another
+     * node); open ones stay where they are.
+     */
+    public void retarget(int targetPort) {
+        target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
     }
 
     /** The proxy's port on 127.0.0.1. */

@@ -16,6 +16,11 @@ final class LocalSessions {
         return sessions.putIfAbsent(session.id(), session) == null;
     }
 
+    /** Holds {@code session} under its id, in place of any earlier attachment (which let go or will). */
+    void replace(ServerSession session) {
+        sessions.put(session.id(), session);
+    }
+
     Optional<ServerSession> find(String id) {
         return Optional.ofNullable(sessions.get(id));
     }

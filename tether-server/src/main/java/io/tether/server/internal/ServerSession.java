@@ -16,9 +16,16 @@ import io.tether.netty.internal.CallbackGuard;
 import io.tether.server.ConnectionReplacedException;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
+import io.tether.server.store.SessionMovedException;
+import io.tether.server.store.SessionState;
+import io.tether.server.store.SessionStore;
+import io.tether.server.store.StoredMessage;
+import io.tether.core.internal.protocol.ReplayBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,8 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One server-side session. All of its state lives on its {@link Scheduler}'s event loop (the loop
- * of the connection that created it); connections on other loops hand their frames over.
+ * One server-side session's attachment on this node: its engine, connection and timers, on its
+ * {@link Scheduler}'s event loop (the loop of the connection that created or took it over here);
+ * connections on other loops hand their frames over. Its state is in the {@link SessionStore}:
+ * token checks and rotation, ownership (an epoch), expiry; with a shared store also both
+ * directions' positions and unacknowledged messages, through the engine's journal.
  */
 final class ServerSession implements Session {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
@@ -38,32 +48,37 @@ final class ServerSession implements Session {
     private final Scheduler scheduler;
     private final SessionConfig config;
     private final SessionListener listener;
-    private final LocalSessions store;
+    private final LocalSessions locals;
+    private final SessionStore store;
+    private final java.time.Clock clock;
     private final SessionEngine engine;
-    /** Of the connection that created the session; the references it already holds, no copies. */
+    /** Of the connection that created the session (or took it over on this node); no copies. */
     private final HandshakeRequest handshake;
     private final Map<String, Object> attributes;
-    private byte[] token;
-    /**
-     * The token the client resumed with last time, still accepted until the client shows it
-     * received the new one (its first frame after WELCOME): if that WELCOME is lost with its
-     * connection, the client comes back with the old token, and must not lose its session for it.
-     */
-    private byte @Nullable [] previousToken;
+    /** Ownership in the store: every write names it, and a claim elsewhere makes it stale. */
+    private long epoch;
+    /** The connection whose first frame shows the client has the new token (then the store forgets the old one). */
     private @Nullable WebSocketConnection awaitingConfirmation;
     private Scheduler.@Nullable Cancellable ttlTimer;
-    private boolean expired;
+    private boolean ended;
 
-    ServerSession(String id, byte[] token, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            LocalSessions store, WebSocketConnection creator) {
+    /**
+     * @param restored the stored state to continue from (a session taken over from another node or
+     *     a previous process), or null for a new session or one this node's store keeps in memory
+     */
+    ServerSession(String id, long epoch, Scheduler scheduler, SessionConfig config, SessionListener listener,
+            LocalSessions locals, SessionStore store, java.time.Clock clock, HandshakeRequest handshake,
+            Map<String, Object> attributes, @Nullable SessionState restored) {
         this.id = id;
-        this.handshake = creator.handshake();
-        this.attributes = creator.attributes();
-        this.token = token;
+        this.epoch = epoch;
+        this.handshake = handshake;
+        this.attributes = attributes;
         this.scheduler = scheduler;
         this.config = config;
         this.listener = listener;
+        this.locals = locals;
         this.store = store;
+        this.clock = clock;
         this.engine = new SessionEngine(config, scheduler, new SessionEngine.Receiver() {
             @Override
             public void onText(String text) {
@@ -85,38 +100,105 @@ final class ServerSession implements Session {
                 guard("onBinary", () -> listener.onBinary(ServerSession.this, data, delivery));
             }
         });
+        if (store.shared()) {
+            engine.useJournal(new StoreJournal(), restored == null ? null : restoredPosition(restored));
+        }
+    }
+
+    private static SessionEngine.Restored restoredPosition(SessionState s) {
+        List<ReplayBuffer.Entry> kept = new ArrayList<>(s.outbound().size());
+        for (StoredMessage m : s.outbound()) {
+            kept.add(new ReplayBuffer.Entry(m.seq(), m.binary(), m.possibleDuplicate(), m.payload(), new CompletableFuture<>()));
+        }
+        return new SessionEngine.Restored(s.outboundAcked(), s.outboundLastSeq(), kept, s.inboundDelivering(),
+                s.inboundDelivered());
+    }
+
+    /** The engine's steps, made durable in the shared store under this node's epoch. */
+    private final class StoreJournal implements SessionEngine.Journal {
+        @Override
+        public CompletionStage<Void> appended(List<ReplayBuffer.Entry> entries) {
+            List<StoredMessage> messages = new ArrayList<>(entries.size());
+            for (ReplayBuffer.Entry e : entries) {
+                messages.add(new StoredMessage(e.seq(), e.binary(), e.possibleDuplicate(), e.payload()));
+            }
+            return store.append(id, epoch, messages);
+        }
+
+        @Override
+        public CompletionStage<Void> acknowledged(long upTo) {
+            return store.acknowledge(id, epoch, upTo);
+        }
+
+        @Override
+        public CompletionStage<Void> inbound(long delivering, long delivered) {
+            return store.recordInbound(id, epoch, delivering, delivered);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            letGo(cause);
+        }
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /**
+     * This node cannot keep the session any more: it moved to another node (a claim there fenced us
+     * off) or the store failed a write. Its connection is closed — with 1013 and a retry hint when
+     * the store failed, so the client resumes, here or elsewhere, from what the store has — and the
+     * attachment is dropped. Sends not yet stored fail. The application is told of a disconnect,
+     * not an expiry: the session lives on in the store. Session thread.
+     */
+    void letGo(Throwable cause) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        locals.remove(this);
+        cancelTtl();
+        WebSocketConnection c = engine.connection();
+        engine.reset(cause instanceof SessionMovedException ? "the session moved to another node"
+                : "the session store failed: " + cause.getMessage());
+        if (c != null) {
+            guard("onSessionDisconnected", () -> listener.onSessionDisconnected(this, cause));
+            if (cause instanceof SessionMovedException) {
+                c.close(1000, "session resumed on another connection");
+            } else {
+                c.close(CloseCodes.TRY_AGAIN_LATER, "session store unavailable; "
+                        + io.tether.core.reconnect.RetryAfter.format(java.time.Duration.ofSeconds(1)));
+            }
+        }
+        log.info("session {}: let go ({})", id, cause.toString());
     }
 
     Scheduler scheduler() {
         return scheduler;
     }
 
-    /** Constant-time comparison, so timing reveals nothing about the stored tokens. Session thread. */
-    boolean tokenMatches(String presented) {
-        byte[] p = presented.getBytes(StandardCharsets.US_ASCII);
-        boolean current = MessageDigest.isEqual(token, p);
-        boolean previous = previousToken != null && MessageDigest.isEqual(previousToken, p);
-        return !expired && (current | previous);
-    }
-
     /** Binds {@code connection}: WELCOME first, then the replay. Session thread. */
-    void attach(WebSocketConnection connection, boolean resumed, long peerLastReceived, byte[] newToken,
-            byte @Nullable [] presentedToken) {
+    void attach(WebSocketConnection connection, boolean resumed, long peerLastReceived, byte[] newToken, long newEpoch) {
+        if (ended) {
+            connection.close(CloseCodes.TRY_AGAIN_LATER, "session moved; retry-after=100ms");
+            return;
+        }
+        epoch = newEpoch;
         String problem = resumed ? engine.resumeProblem(peerLastReceived) : null;
         if (problem != null) {
-            // Refused before anything changes: the session stays as it was, its time-to-live running.
+            // The token was good (the store rotated it), the position is not: the client lost
+            // state. Refuse the connection; the session stays, detached, its time-to-live running.
             connection.close(CloseCodes.PROTOCOL_ERROR, CloseCodes.fitReason(problem));
+            if (!engine.isAttached()) {
+                startTtl();
+            }
             return;
         }
         if (resumed) {
-            previousToken = presentedToken;
             awaitingConfirmation = connection;
         }
-        token = newToken;
-        if (ttlTimer != null) {
-            ttlTimer.cancel();
-            ttlTimer = null;
-        }
+        cancelTtl();
         replacePrevious(connection);
         Frame.Welcome welcome = new Frame.Welcome(resumed, engine.lastReceived(), id,
                 new String(newToken, StandardCharsets.US_ASCII), config.ttl().toMillis());
@@ -172,7 +254,11 @@ final class ServerSession implements Session {
         if (awaitingConfirmation == connection) {
             // The client speaks on the new connection, so it read the WELCOME and its new token.
             awaitingConfirmation = null;
-            previousToken = null;
+            store.confirmToken(id, epoch).whenComplete((ok, error) -> {
+                if (error != null) {
+                    scheduler.execute(() -> letGo(unwrap(error)));
+                }
+            });
         }
         try {
             engine.onFrame(connection, bytes);
@@ -185,24 +271,69 @@ final class ServerSession implements Session {
     /** {@code connection} ended; any thread. Starts the time-to-live if it was the attached one. */
     void connectionEnded(WebSocketConnection connection, Throwable cause) {
         scheduler.execute(() -> {
-            if (!engine.detach(connection) || expired) {
+            if (!engine.detach(connection) || ended) {
                 return;
             }
             guard("onSessionDisconnected", () -> listener.onSessionDisconnected(this, cause));
-            ttlTimer = scheduler.schedule(this::expire, config.ttl().toNanos());
+            startTtl();
         });
     }
 
+    /** Detached: the store gets the deadline (for any node to expire it), and this node's timer runs. */
+    private void startTtl() {
+        cancelTtl();
+        store.detach(id, epoch, clock.millis() + config.ttl().toMillis()).whenComplete((ok, error) -> {
+            if (error != null) {
+                scheduler.execute(() -> letGo(unwrap(error)));
+            }
+        });
+        ttlTimer = scheduler.schedule(this::expire, config.ttl().toNanos());
+    }
+
+    private void cancelTtl() {
+        if (ttlTimer != null) {
+            ttlTimer.cancel();
+            ttlTimer = null;
+        }
+    }
+
+    /**
+     * The time-to-live passed here: the session expires if the store still has it under our epoch
+     * (else it was resumed elsewhere, or another node expired it first, and we only let go).
+     */
     private void expire() {
         ttlTimer = null;
-        if (expired || engine.isAttached()) {
+        if (ended || engine.isAttached()) {
             return;
         }
-        expired = true;
-        store.remove(this);
+        long at = epoch;
+        store.remove(id, at).whenComplete((removed, error) -> scheduler.execute(() -> {
+            if (ended || engine.isAttached() || epoch != at) {
+                return;
+            }
+            if (error != null) {
+                // The store is unreachable: try again in a second rather than forget the session.
+                ttlTimer = scheduler.schedule(this::expire, java.time.Duration.ofSeconds(1).toNanos());
+                return;
+            }
+            ended = true;
+            locals.remove(this);
+            if (Boolean.TRUE.equals(removed)) {
+                expired();
+            }
+        }));
+    }
+
+    /** Fails what was never acknowledged and tells the application, once. Session thread. */
+    void expired() {
+        ended = true;
         SessionExpiredException reason = engine.reset("no resume within the session's time-to-live of "
                 + config.ttl().toSeconds() + " s");
         guard("onSessionExpired", () -> listener.onSessionExpired(this, reason));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private void guard(String callback, Runnable call) {

@@ -2,44 +2,72 @@ package io.tether.server.internal;
 
 import io.netty.channel.EventLoop;
 import io.tether.core.CloseCodes;
+import io.tether.core.HandshakeRequest;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
+import io.tether.core.reconnect.RetryAfter;
 import io.tether.core.session.SessionConfig;
 import io.tether.netty.internal.EventLoopScheduler;
 import io.tether.server.SessionListener;
+import io.tether.server.store.SessionState;
+import io.tether.server.store.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Answers HELLO for one endpoint: resumes the named session when it exists and the token matches,
+ * Answers HELLO for one endpoint: resumes the named session when the store's token check passes,
  * otherwise creates a new one — without saying why a resume failed (unknown, expired or wrong
- * token look the same), so a forged token learns nothing. Tokens are 128 random bits, compared in
- * constant time and rotated on every resume. Thread-safe.
+ * token look the same), so a forged token learns nothing. Tokens are 128 random bits, rotated on
+ * every resume by the store's compare-and-set ({@link SessionStore#claim}). A session this node
+ * held until the claim continues with its live engine; one that another node or process held
+ * continues from the stored state (shared stores only). Thread-safe.
  */
-public final class SessionManager {
+public final class SessionManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Duration STORE_RETRY_HINT = Duration.ofSeconds(1);
 
+    private final String path;
     private final SessionConfig config;
     private final SessionListener listener;
-    private final LocalSessions store;
+    private final SessionStore store;
+    private final String nodeId;
+    private final Clock clock;
+    private final LocalSessions locals = new LocalSessions();
 
-    public SessionManager(SessionConfig config, SessionListener listener) {
+    public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
+            String nodeId, Clock clock) {
+        this.path = path;
         this.config = config;
         this.listener = listener;
-        this.store = new LocalSessions();
+        this.store = store;
+        this.nodeId = nodeId;
+        this.clock = clock;
     }
 
-    /** A session by id, for sending to it from anywhere. */
+    /** A session held on this node, by id, for sending to it. */
     public Optional<? extends io.tether.server.Session> find(String id) {
-        return store.find(id);
+        return locals.find(id);
     }
 
+    /** Whether the store is shared between nodes (then sessions of dead nodes are swept). */
+    public boolean sharedStore() {
+        return store.shared();
+    }
+
+    /** Sessions held on this node. */
     public int size() {
-        return store.size();
+        return locals.size();
     }
 
     /**
@@ -52,31 +80,90 @@ public final class SessionManager {
                     + "; this server speaks " + Frame.VERSION);
             return;
         }
-        Optional<ServerSession> existing = hello.sessionId().isEmpty() ? Optional.empty() : store.find(hello.sessionId());
-        if (existing.isEmpty()) {
+        if (hello.sessionId().isEmpty()) {
             create(connection, loop, bound);
             return;
         }
-        ServerSession session = existing.get();
-        session.scheduler().execute(() -> {
-            if (session.tokenMatches(hello.token())) {
+        byte[] newToken = newSecret();
+        store.claim(hello.sessionId(), hello.token().getBytes(StandardCharsets.US_ASCII), newToken, nodeId)
+                .whenComplete((claimed, error) -> loop.execute(() -> {
+                    if (error != null) {
+                        storeFailed(connection, error);
+                    } else if (claimed.isEmpty()) {
+                        create(connection, loop, bound);
+                    } else {
+                        resume(connection, loop, hello, claimed.get(), newToken, bound);
+                    }
+                }));
+    }
+
+    private void resume(WebSocketConnection connection, EventLoop loop, Frame.Hello hello, SessionState claimed,
+            byte[] newToken, Consumer<ServerSession> bound) {
+        Optional<ServerSession> local = locals.find(claimed.id());
+        if (local.isPresent() && local.get().epoch() == claimed.epoch() - 1) {
+            // This node held it until now: the live engine is current, nobody wrote in between.
+            ServerSession session = local.get();
+            session.scheduler().execute(() -> {
                 bound.accept(session);
-                session.attach(connection, true, hello.lastReceived(), newSecret(),
-                        hello.token().getBytes(StandardCharsets.US_ASCII));
-            } else {
-                loop.execute(() -> create(connection, loop, bound));
-            }
-        });
+                session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
+            });
+            return;
+        }
+        local.ifPresent(stale -> stale.scheduler().execute(() -> stale.letGo(
+                new io.tether.server.store.SessionMovedException(stale.id(), "claimed again at epoch " + claimed.epoch()))));
+        if (!store.shared()) {
+            // A memory store has no state for a session without its live engine (expiring as we speak).
+            create(connection, loop, bound);
+            return;
+        }
+        ServerSession session = new ServerSession(claimed.id(), claimed.epoch(), new EventLoopScheduler(loop), config,
+                listener, locals, store, clock, connection.handshake(), connection.attributes(), claimed);
+        locals.replace(session);
+        bound.accept(session);
+        session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
     }
 
     private void create(WebSocketConnection connection, EventLoop loop, Consumer<ServerSession> bound) {
-        ServerSession session;
-        do {
-            session = new ServerSession(new String(newSecret(), StandardCharsets.US_ASCII), newSecret(),
-                    new EventLoopScheduler(loop), config, listener, store, connection);
-        } while (!store.add(session));
-        bound.accept(session);
-        session.attach(connection, false, 0, newSecret(), null);
+        String id = new String(newSecret(), StandardCharsets.US_ASCII);
+        byte[] token = newSecret();
+        store.create(SessionState.created(id, token, nodeId, config.ttl())).whenComplete((created, error) ->
+                loop.execute(() -> {
+                    if (error != null) {
+                        storeFailed(connection, error);
+                    } else if (!created) {
+                        create(connection, loop, bound); // 128 random bits collided: draw again
+                    } else {
+                        ServerSession session = new ServerSession(id, 1, new EventLoopScheduler(loop), config, listener,
+                                locals, store, clock, connection.handshake(), connection.attributes(), null);
+                        locals.replace(session);
+                        bound.accept(session);
+                        session.attach(connection, false, 0, token, 1);
+                    }
+                }));
+    }
+
+    /** The store failed a handshake step: the client is asked to come back (1013 with a hint), nothing changed. */
+    private void storeFailed(WebSocketConnection connection, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        log.warn("{}: session store failed during a handshake: {}", path, cause.toString());
+        connection.close(CloseCodes.TRY_AGAIN_LATER, "session store unavailable; " + RetryAfter.format(STORE_RETRY_HINT));
+    }
+
+    /**
+     * Expires sessions whose deadline passed more than {@code grace} ago and that no live node
+     * expired itself (their node died): each is handed to this node's listener once, across all
+     * nodes. A shared store only; returns how many it expired.
+     */
+    public java.util.concurrent.CompletionStage<Integer> sweep(Duration grace, EventLoop loop) {
+        return store.takeExpired(clock.millis() - grace.toMillis(), 100).thenApply(expired -> {
+            for (SessionState s : expired) {
+                HandshakeRequest placeholder = HandshakeRequest.builder().path(path).build();
+                ServerSession ghost = new ServerSession(s.id(), s.epoch(), new EventLoopScheduler(loop), config, listener,
+                        locals, store, clock, placeholder, Map.of(), s);
+                loop.execute(ghost::expired);
+            }
+            return expired.size();
+        });
     }
 
     /** 128 random bits, base64url: 22 ASCII characters. */
@@ -84,5 +171,16 @@ public final class SessionManager {
         byte[] bits = new byte[16];
         RANDOM.nextBytes(bits);
         return ENCODER.encode(bits);
+    }
+
+    /** Closes the store this manager opened. */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SessionManager[" + path + " on " + nodeId + ", " + (store.shared() ? "shared" : "memory") + " store]";
     }
 }
