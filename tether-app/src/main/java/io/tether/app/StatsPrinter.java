@@ -9,8 +9,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prints one line per interval: {@code stats t=<ms since start> accepted=+N rejected=+N open=N},
- * the handshakes accepted and refused by admission control during the interval.
+ * Prints one line per interval: {@code stats t=<ms since start> accepted=+N rejected=+N open=N
+ * sessions=N flagged=N}: the handshakes accepted and refused during the interval, connections and
+ * sessions now, and the client messages delivered flagged as possible duplicates since the start.
  */
 final class StatsPrinter {
     private StatsPrinter() {
@@ -26,10 +27,11 @@ final class StatsPrinter {
         ServerStats[] last = {server.stats()};
         timer.scheduleAtFixedRate(() -> {
             ServerStats now = server.stats();
-            out.printf("stats t=%d accepted=+%d rejected=+%d open=%d%n",
+            out.printf("stats t=%d accepted=+%d rejected=+%d open=%d sessions=%d flagged=%d%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
                     now.handshakesAccepted() - last[0].handshakesAccepted(),
-                    now.handshakesRejected() - last[0].handshakesRejected(), now.openConnections());
+                    now.handshakesRejected() - last[0].handshakesRejected(), now.openConnections(),
+                    now.sessionsHeld(), now.flaggedDeliveries());
             out.flush();
             last[0] = now;
         }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);

@@ -175,6 +175,10 @@ class CrossNodeSessionTest {
             assertThat(atServers.stream().distinct().toList()).as("client→server: nothing lost, in order")
                     .containsExactlyElementsOf(expectedFromClient);
             assertThat(unflaggedRepeats).as("a message delivered twice is flagged the second time").isEmpty();
+            long flagged = all.stream().filter(Delivery::possibleDuplicate).count();
+            assertThat(n.a.stats().flaggedDeliveries() + n.b.stats().flaggedDeliveries())
+                    .as("the servers count every flagged delivery").isEqualTo(flagged);
+            assertThat(n.b.stats().sessionsHeld()).isEqualTo(1);
             assertThat(n.appB.events).doesNotContain("created");
         }
     }

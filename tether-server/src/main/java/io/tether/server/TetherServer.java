@@ -142,7 +142,13 @@ public final class TetherServer implements AutoCloseable {
 
     /** Counters since start. */
     public ServerStats stats() {
-        return new ServerStats(registry.accepted(), registry.rejected(), registry.size());
+        int held = 0;
+        long flagged = 0;
+        for (SessionManager m : sessionManagers.values()) {
+            held += m.size();
+            flagged += m.flaggedDeliveries();
+        }
+        return new ServerStats(registry.accepted(), registry.rejected(), registry.size(), held, flagged);
     }
 
     /** Stops gracefully over the configured {@link ServerConfig#drainWindow()}; see {@link #stop(Duration)}. */

@@ -49,6 +49,7 @@ final class ServerSession implements Session {
     private final SessionConfig config;
     private final SessionListener listener;
     private final LocalSessions locals;
+    private final java.util.concurrent.atomic.LongAdder flagged;
     private final SessionStore store;
     private final java.time.Clock clock;
     private final SessionEngine engine;
@@ -67,7 +68,7 @@ final class ServerSession implements Session {
      *     a previous process), or null for a new session or one this node's store keeps in memory
      */
     ServerSession(String id, long epoch, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            LocalSessions locals, SessionStore store, java.time.Clock clock, HandshakeRequest handshake,
+            LocalSessions locals, java.util.concurrent.atomic.LongAdder flagged, SessionStore store, java.time.Clock clock, HandshakeRequest handshake,
             Map<String, Object> attributes, @Nullable SessionState restored) {
         this.id = id;
         this.epoch = epoch;
@@ -77,6 +78,7 @@ final class ServerSession implements Session {
         this.config = config;
         this.listener = listener;
         this.locals = locals;
+        this.flagged = flagged;
         this.store = store;
         this.clock = clock;
         this.engine = new SessionEngine(config, scheduler, new SessionEngine.Receiver() {
@@ -92,16 +94,24 @@ final class ServerSession implements Session {
 
             @Override
             public void onText(String text, Delivery delivery) {
+                countFlagged(delivery);
                 guard("onText", () -> listener.onText(ServerSession.this, text, delivery));
             }
 
             @Override
             public void onBinary(byte[] data, Delivery delivery) {
+                countFlagged(delivery);
                 guard("onBinary", () -> listener.onBinary(ServerSession.this, data, delivery));
             }
         });
         if (store.shared()) {
             engine.useJournal(new StoreJournal(), restored == null ? null : restoredPosition(restored));
+        }
+    }
+
+    private void countFlagged(Delivery delivery) {
+        if (delivery.possibleDuplicate()) {
+            flagged.increment();
         }
     }
 

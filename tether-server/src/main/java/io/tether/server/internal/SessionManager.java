@@ -44,6 +44,7 @@ public final class SessionManager implements AutoCloseable {
     private final String nodeId;
     private final Clock clock;
     private final LocalSessions locals = new LocalSessions();
+    private final java.util.concurrent.atomic.LongAdder flagged = new java.util.concurrent.atomic.LongAdder();
 
     public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
             String nodeId, Clock clock) {
@@ -63,6 +64,11 @@ public final class SessionManager implements AutoCloseable {
     /** Whether the store is shared between nodes (then sessions of dead nodes are swept). */
     public boolean sharedStore() {
         return store.shared();
+    }
+
+    /** Client messages delivered here flagged as possible duplicates (see ServerStats). */
+    public long flaggedDeliveries() {
+        return flagged.sum();
     }
 
     /** Sessions held on this node. */
@@ -117,7 +123,7 @@ public final class SessionManager implements AutoCloseable {
             return;
         }
         ServerSession session = new ServerSession(claimed.id(), claimed.epoch(), new EventLoopScheduler(loop), config,
-                listener, locals, store, clock, connection.handshake(), connection.attributes(), claimed);
+                listener, locals, flagged, store, clock, connection.handshake(), connection.attributes(), claimed);
         locals.replace(session);
         bound.accept(session);
         session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
@@ -134,7 +140,7 @@ public final class SessionManager implements AutoCloseable {
                         create(connection, loop, bound); // 128 random bits collided: draw again
                     } else {
                         ServerSession session = new ServerSession(id, 1, new EventLoopScheduler(loop), config, listener,
-                                locals, store, clock, connection.handshake(), connection.attributes(), null);
+                                locals, flagged, store, clock, connection.handshake(), connection.attributes(), null);
                         locals.replace(session);
                         bound.accept(session);
                         session.attach(connection, false, 0, token, 1);
@@ -159,7 +165,7 @@ public final class SessionManager implements AutoCloseable {
             for (SessionState s : expired) {
                 HandshakeRequest placeholder = HandshakeRequest.builder().path(path).build();
                 ServerSession ghost = new ServerSession(s.id(), s.epoch(), new EventLoopScheduler(loop), config, listener,
-                        locals, store, clock, placeholder, Map.of(), s);
+                        locals, flagged, store, clock, placeholder, Map.of(), s);
                 loop.execute(ghost::expired);
             }
             return expired.size();
