@@ -26,6 +26,32 @@ final class FreePort {
         }
     }
 
+    /**
+     * A port {@code p} in [10000, 22767] such that {@code p} and {@code p + offset} were both free a
+     * moment ago: a Redis Cluster node also listens on its port + 10000 (its cluster bus), which must
+     * be at most 65535. The range keeps both below Linux's default ephemeral range (32768-60999), so
+     * outgoing connections do not take them meanwhile.
+     */
+    static int pickWithPartner(int offset) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12768);
+            if (bindable(port) && bindable(port + offset)) {
+                return port;
+            }
+        }
+        throw new UncheckedIOException(new IOException("no free pair of ports (p, p + " + offset + ") on 127.0.0.1"));
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** True when a TCP connection to 127.0.0.1:{@code port} is accepted within 500 ms. */
     static boolean accepting(int port) {
         try (Socket socket = new Socket()) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,7 +20,6 @@ import java.util.function.BooleanSupplier;
  * bounded wait — together with any children it left (a Redis fork, nginx workers).
  */
 final class ManagedProcess {
-    private static final Duration POLL = Duration.ofMillis(20);
     private static final int TAIL_LINES = 30;
 
     private final String name;
@@ -78,26 +78,16 @@ final class ManagedProcess {
      * process exits first or the time is up. {@code ready} should answer quickly (a connect, a PING).
      */
     void awaitReady(Duration timeout, BooleanSupplier ready, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ready.getAsBoolean()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ServiceException(name + " (pid " + process.pid() + ") not " + what + " within " + timeout
+        Poll.until(timeout, ready, process.onExit(),
+                () -> name + " exited with code " + process.exitValue() + " before it was " + what
+                        + "; log " + log + ":\n" + logTail(),
+                () -> name + " (pid " + process.pid() + ") not " + what + " within " + timeout
                         + "; log " + log + ":\n" + logTail());
-            }
-            try {
-                process.onExit().get(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS);
-                throw new ServiceException(name + " exited with code " + process.exitValue() + " before it was " + what
-                        + "; log " + log + ":\n" + logTail());
-            } catch (TimeoutException stillRunning) {
-                // poll again
-            } catch (ExecutionException e) {
-                throw new ServiceException("waiting for " + name + " failed", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ServiceException("interrupted while waiting for " + name, e);
-            }
-        }
+    }
+
+    /** Completes when the process has exited. */
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
     /** SIGTERM, then SIGKILL when it is still running after {@code grace}; children likewise. */

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,6 +45,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final Options options;
     private final String name;
+    private final IntSupplier freePort;
     private final Path dir;
     private final Path dataDir;
     private final Path log;
@@ -50,9 +53,10 @@ public final class RedisServer implements AutoCloseable {
     private @Nullable ManagedProcess process;
     private State state = State.STOPPED;
 
-    private RedisServer(Options options, String name) {
+    private RedisServer(Options options, String name, IntSupplier freePort) {
         this.options = options;
         this.name = name;
+        this.freePort = freePort;
         this.dir = Dirs.temp("tether-redis-");
         this.dataDir = Dirs.create(dir.resolve("data"));
         this.log = dir.resolve("redis.log");
@@ -65,12 +69,13 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server and returns once it answers PING; on failure the message quotes its log. */
     public static RedisServer start(Options options) {
-        return start(options, "redis-server");
+        return start(options, "redis-server", FreePort::pick);
     }
 
-    static RedisServer start(Options options, String name) {
+    /** With {@code freePort} choosing the port when {@link Options#port()} is 0. */
+    static RedisServer start(Options options, String name, IntSupplier freePort) {
         Objects.requireNonNull(options, "options");
-        RedisServer server = new RedisServer(options, name);
+        RedisServer server = new RedisServer(options, name, freePort);
         try {
             server.startOnFreePort();
             return server;
@@ -82,7 +87,7 @@ public final class RedisServer implements AutoCloseable {
 
     private synchronized void startOnFreePort() {
         for (int attempt = 1; ; attempt++) {
-            port = options.port() != 0 ? options.port() : FreePort.pick();
+            port = options.port() != 0 ? options.port() : freePort.getAsInt();
             try {
                 launch();
                 return;
@@ -152,6 +157,12 @@ public final class RedisServer implements AutoCloseable {
     /** True while the process is alive (false after {@link #kill()}, or when it died by itself). */
     public synchronized boolean isRunning() {
         return state == State.RUNNING && process != null && process.isAlive();
+    }
+
+    /** Completes when the current process exits; already complete when it is not running. */
+    synchronized CompletableFuture<?> exited() {
+        ManagedProcess p = process;
+        return state == State.RUNNING && p != null ? p.onExit() : CompletableFuture.completedFuture(null);
     }
 
     /** Redis's {@code --dir}: what {@link #restart()} keeps and {@link #restartEmpty()} deletes. */
