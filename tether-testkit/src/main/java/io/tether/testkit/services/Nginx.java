@@ -84,9 +84,8 @@ public final class Nginx implements AutoCloseable {
     }
 
     private List<String> command() {
-        List<String> command = new ArrayList<>(List.of(options.executable().toString(),
+        return new ArrayList<>(List.of(options.executable().toString(),
                 "-p", dir + "/", "-c", dir.resolve("nginx.conf").toString(), "-g", globals()));
-        return command;
     }
 
     /** Main-context directives given with -g (a pid or user in the file as well would be a duplicate). */

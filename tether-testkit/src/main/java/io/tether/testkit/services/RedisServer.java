@@ -182,6 +182,9 @@ public final class RedisServer implements AutoCloseable {
      * @throws ServiceException when Redis answers with an error or cannot be reached
      */
     public @Nullable Object command(String... args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("a command needs at least its name");
+        }
         int p = port();
         Object reply;
         try {
