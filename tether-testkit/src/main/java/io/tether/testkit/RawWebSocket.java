@@ -78,17 +78,28 @@ public final class RawWebSocket implements AutoCloseable {
      * server would; then frames can be written with {@link #sendServerFrame} (unmasked).
      */
     public static RawWebSocket accept(java.net.ServerSocket server) throws IOException {
-        Socket socket = server.accept();
+        RawWebSocket ws = wrap(server.accept());
+        ws.acceptUpgrade(ws.readHttpHead());
+        return ws;
+    }
+
+    /**
+     * Wraps a connection that a test's own server accepted (10 s read timeout), so it can read the
+     * request with {@link #readHttpHead}, then answer it with {@link #acceptUpgrade} or {@link #write}.
+     */
+    public static RawWebSocket wrap(Socket socket) throws IOException {
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
-        RawWebSocket ws = new RawWebSocket(socket);
-        String head = ws.readHttpHead();
+        return new RawWebSocket(socket);
+    }
+
+    /** Answers the upgrade request {@code head} (as {@link #readHttpHead} read it) with 101. */
+    public void acceptUpgrade(String head) throws IOException {
         String key = head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:"))
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
                 .orElseThrow(() -> new IOException("no Sec-WebSocket-Key in " + head));
-        ws.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        return ws;
     }
 
     /** Sends an unmasked frame, as a server must. */
@@ -102,7 +113,7 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads an HTTP response head (up to the blank line). */
+    /** Reads an HTTP head, a response's or a request's (up to the blank line). */
     public String readHttpHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
