@@ -13,7 +13,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "test.sh: installing ${missing[*]}" >&2
     apt-get update -qq
+    # Debian starts redis-server and nginx as system services on install; the tests start their
+    # own on free ports, so keep the packages from starting any (policy-rc.d exit 101 = "not now").
+    guard=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi
   else
     echo "test.sh: please install: sudo apt-get install ${missing[*]}" >&2
     exit 1
