@@ -8,8 +8,10 @@ import io.tether.testkit.services.RedisCluster;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /** The store contract on a real Redis Cluster of three masters; each test in a namespace of its own. */
+@Tag("integration")
 class RedisClusterSessionStoreTest extends SessionStoreContract {
     private static RedisCluster cluster;
     private static RedisSessionStores stores;

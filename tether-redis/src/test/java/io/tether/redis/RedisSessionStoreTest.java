@@ -7,8 +7,10 @@ import java.security.MessageDigest;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /** The store contract on one real redis-server; each test in a namespace of its own. */
+@Tag("integration")
 class RedisSessionStoreTest extends SessionStoreContract {
     private static RedisServer redis;
     private static RedisSessionStores stores;

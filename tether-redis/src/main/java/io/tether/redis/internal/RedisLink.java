@@ -94,8 +94,7 @@ public final class RedisLink implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .socketOptions(socketOptions(timeout))
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
-                        .enableAllAdaptiveRefreshTriggers()
+                        .enablePeriodicRefresh(TOPOLOGY_REFRESH) // and, by default, on MOVED, ASK, reconnects
                         .build())
                 .build());
         // connectAsync needs the topology loaded first (the blocking connect would load it itself).
