@@ -52,8 +52,7 @@ public final class RedisLink implements AutoCloseable {
     private final Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commands;
     private final Duration timeout;
     /** The current (or last failed) attempt to open the connection; replaced only after a failure. */
-    private final AtomicReference<CompletableFuture<StatefulConnection<byte[], byte[]>>> connection =
-            new AtomicReference<>();
+    private final AtomicReference<ConnectAttempt> attempt = new AtomicReference<>();
     private volatile boolean closed;
 
     private RedisLink(AbstractRedisClient client, ClientResources resources,
@@ -65,7 +64,9 @@ public final class RedisLink implements AutoCloseable {
         this.connector = connector;
         this.commands = commands;
         this.timeout = timeout;
-        connection.set(attempt());
+        ConnectAttempt first = new ConnectAttempt();
+        attempt.set(first);
+        start(first);
     }
 
     /** A link to one Redis server. */
@@ -134,19 +135,23 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /**
-     * The commands of the open connection, once it is open. Fails with
-     * {@link StoreUnavailableException} when it cannot be opened, or after {@link #close()}.
+     * Runs {@code operation} on the connection's commands: at once when it is open, else once it
+     * is, operations in the order they came. Fails with {@link StoreUnavailableException} when the
+     * connection cannot be opened (the next operation tries again), or after {@link #close()}.
      */
-    public CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
+    public <T> CompletableFuture<T> run(Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletableFuture<T>> operation) {
         if (closed) {
             return CompletableFuture.failedFuture(closedFailure());
         }
-        CompletableFuture<StatefulConnection<byte[], byte[]>> current = connection.get();
-        if (current.isCompletedExceptionally()) {
-            CompletableFuture<StatefulConnection<byte[], byte[]>> next = attempt();
-            current = connection.compareAndSet(current, next) ? next : connection.get();
+        ConnectAttempt current = attempt.get();
+        if (current.failed()) {
+            ConnectAttempt next = new ConnectAttempt();
+            if (attempt.compareAndSet(current, next)) {
+                start(next);
+            }
+            current = attempt.get();
         }
-        return current.thenApply(commands);
+        return current.run(operation);
     }
 
     /** The timeout of each command. */
@@ -154,37 +159,49 @@ public final class RedisLink implements AutoCloseable {
         return timeout;
     }
 
-    private CompletableFuture<StatefulConnection<byte[], byte[]>> attempt() {
-        CompletableFuture<StatefulConnection<byte[], byte[]>> opened = new CompletableFuture<>();
-        connector.get().whenComplete((c, e) -> {
+    /** Connects, loads the scripts (so that EVALSHA finds them), then opens {@code a}. */
+    private void start(ConnectAttempt a) {
+        connector.get().thenCompose(c -> loadScripts(commands.apply(c)).thenApply(x -> c)).whenComplete((c, e) -> {
             if (e != null) {
-                opened.completeExceptionally(new StoreUnavailableException("cannot connect to Redis: " + Failures.unwrap(e),
-                        Failures.unwrap(e)));
+                Throwable cause = Failures.unwrap(e);
+                a.failed(new StoreUnavailableException("cannot connect to Redis: " + cause, cause));
             } else if (closed) {
                 c.closeAsync();
-                opened.completeExceptionally(closedFailure());
+                a.failed(closedFailure());
             } else {
-                opened.complete(c);
+                a.opened(commands.apply(c));
             }
         });
-        return opened;
+    }
+
+    /** SCRIPT LOAD of every script (on every cluster node); a script not loaded is sent by EVAL later. */
+    private CompletableFuture<Void> loadScripts(RedisClusterAsyncCommands<byte[], byte[]> redis) {
+        CompletableFuture<?>[] loads = Scripts.ALL.stream()
+                .map(script -> redis.scriptLoad(script.source()).toCompletableFuture().handle((sha, e) -> {
+                    if (e != null) {
+                        log.debug("SCRIPT LOAD of {} failed, EVAL will load it: {}", script.name(), e.toString());
+                    }
+                    return null;
+                }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(loads);
     }
 
     private static StoreUnavailableException closedFailure() {
         return new StoreUnavailableException("the Redis store is closed", new IllegalStateException("closed"));
     }
 
-    /** Closes the connection and releases the client's threads; blocks until done. Idempotent. */
+    /**
+     * Closes the connection (the client closes every connection it opened; pending commands fail)
+     * and releases the client's threads; blocks until done, about twice the command timeout at most.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        CompletableFuture<StatefulConnection<byte[], byte[]>> current = connection.get();
-        if (current.isDone() && !current.isCompletedExceptionally()) {
-            current.join().close();
-        }
         client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
         Future<Boolean> released = resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {

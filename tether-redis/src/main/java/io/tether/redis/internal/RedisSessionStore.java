@@ -198,7 +198,7 @@ public final class RedisSessionStore implements SessionStore {
                     new IllegalStateException("closed")));
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        link.commands().thenCompose(operation).whenComplete((value, e) -> {
+        link.run(operation).whenComplete((value, e) -> {
             if (e == null) {
                 result.complete(value);
             } else {

@@ -52,6 +52,11 @@ public final class Script {
         return name;
     }
 
+    /** Its text, as sent by EVAL and SCRIPT LOAD. */
+    byte[] source() {
+        return source.clone();
+    }
+
     /** The SHA-1 that EVALSHA names it by. */
     public String sha1() {
         return sha1;

@@ -1,6 +1,7 @@
 package io.tether.redis.internal;
 
 import io.lettuce.core.ScriptOutputType;
+import java.util.List;
 
 /** The store's Lua scripts (resources beside this class); each session script after session.lua. */
 final class Scripts {
@@ -18,6 +19,9 @@ final class Scripts {
     static final Script REMOVE = session("remove", ScriptOutputType.INTEGER);
     /** Not a session script: keeps one expiry index entry (see index.lua). */
     static final Script INDEX = Script.load("index", "", ScriptOutputType.INTEGER);
+    /** Every script, loaded into Redis when the connection opens. */
+    static final List<Script> ALL = List.of(CREATE, CLAIM, CONFIRM, APPEND, ACK, INBOUND, DETACH, EXPIRE, LOAD, REMOVE,
+            INDEX);
 
     private Scripts() {
     }

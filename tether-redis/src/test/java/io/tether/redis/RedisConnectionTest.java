@@ -11,22 +11,26 @@ import io.tether.server.store.SessionStore;
 import io.tether.server.store.StoreUnavailableException;
 import io.tether.testkit.services.RedisServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis gone, frozen, not there yet: operations fail with {@link StoreUnavailableException} within
- * a bound, and the same store works again once Redis is back, without being reopened.
+ * The shared connection: Redis gone, frozen, not there yet — operations fail with
+ * {@link StoreUnavailableException} within a bound, and the same store works again once Redis is
+ * back, without being reopened; operations issued while it connects keep their order; the scripts
+ * are in Redis once it is open.
  */
 @Tag("integration")
-class RedisOutageTest {
+class RedisConnectionTest {
     private static final Duration TIMEOUT = Duration.ofMillis(500);
     /** A failing operation must have failed by then: its one command's timeout, and as much again. */
     private static final Duration BOUND = TIMEOUT.multipliedBy(2);
@@ -103,6 +107,32 @@ class RedisOutageTest {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> succeeds(store.create(created(id))));
         assertThat(join(store.load(id))).isPresent();
+    }
+
+    @Test
+    void operationsIssuedWhileConnecting_reachRedisInTheOrderIssued() {
+        stores = RedisSessionStores.connect(redis.uri(), CONFIG);
+        SessionStore store = stores.open("/order");
+        String id = newId();
+        CompletionStage<Boolean> create = store.create(created(id));
+        List<CompletionStage<Void>> appends = new ArrayList<>();
+        for (int seq = 1; seq <= 200; seq++) {
+            appends.add(store.append(id, 1, text(seq, "m" + seq)));
+        }
+        assertThat(join(create)).isTrue();
+        appends.forEach(Sessions::join);
+        assertThat(join(store.load(id)).orElseThrow().outbound()).extracting(m -> new String(m.payload()))
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 200).mapToObj(seq -> "m" + seq).toList());
+    }
+
+    @Test
+    void theScriptsAreLoadedWhenTheConnectionOpens_soTheirFirstUseIsAnEvalshaHit() {
+        stores = RedisSessionStores.connect(redis.uri(), CONFIG);
+        SessionStore store = stores.open("/preloaded");
+        join(store.count());
+        CommandStats.reset(redis);
+        join(store.load(newId()));
+        assertThat(CommandStats.read(redis)).containsEntry("evalsha", 1L).doesNotContainKey("eval");
     }
 
     @Test
