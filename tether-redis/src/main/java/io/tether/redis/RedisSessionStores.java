@@ -30,8 +30,15 @@ import java.util.Objects;
  * {@link io.tether.server.store.SessionMovedException}; an append with a gap or an ack beyond the
  * last seq with {@link IllegalArgumentException}.
  *
- * <p><b>Commands per operation</b> (one round trip each; scripts by EVALSHA, plus one EVAL the first
- * time a Redis node lacks a script): {@code claim}, {@code confirmToken}, {@code append},
+ * <p><b>Ordering.</b> Operations go out on the one connection in the order they are issued, also
+ * those issued while it is still opening, and each session's commands reach one Redis node, so
+ * writes to a session issued by one thread are applied in that order. The scripts are loaded into
+ * every node when the connection opens; a node that lost them (restarted with its data, a node
+ * added later, SCRIPT FLUSH) answers NOSCRIPT, and the operation is sent again with EVAL — then
+ * only, it may be applied after a later operation that used a script the node still had.
+ *
+ * <p><b>Commands per operation</b> (each a round trip; scripts by EVALSHA): {@code claim},
+ * {@code confirmToken}, {@code append},
  * {@code acknowledge}, {@code recordInbound}, {@code load}: 1 script. {@code create}: 1 script, then
  * INCR of the namespace's counter if created. {@code detach}: 1 script, then ZADD into the expiry
  * index. {@code remove}: 1 script, then DECR and ZREM if removed. {@code count}: 1 GET.
@@ -57,8 +64,9 @@ import java.util.Objects;
  * <p><b>{@code count()} is approximate</b>: it reads a per-namespace counter
  * ({@code tether:{/chat}:n}) raised after a create and lowered after a remove or an expiry, each by
  * a separate command. It is exact while every node completes what it starts; it is off by one for
- * each node that died between a session's change and the counter's, and sessions that Redis dropped
- * as the backstop are never subtracted.
+ * each node that died (or counter command that failed, which is logged) between a session's change
+ * and the counter's, and sessions that Redis dropped as the backstop are never subtracted. It never
+ * reads below 0.
  *
  * <p>Thread-safe. Arguments must not be null.
  */
