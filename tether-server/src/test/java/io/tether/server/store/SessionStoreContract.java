@@ -33,6 +33,16 @@ public abstract class SessionStoreContract {
     /** A store to test; closed after each test. */
     protected abstract SessionStore newStore() throws Exception;
 
+    /**
+     * A token as the states read back by {@link SessionStore#load} and {@link SessionStore#takeExpired}
+     * carry it: the token itself here; a store that keeps only a digest of each token (Redis keeps
+     * SHA-256, so a reader of the store cannot resume sessions) overrides this with that digest.
+     * {@link SessionStore#claim} returns the tokens it was given either way.
+     */
+    protected byte[] asStored(byte[] token) {
+        return token;
+    }
+
     @BeforeEach
     void open() throws Exception {
         store = newStore();
@@ -92,7 +102,7 @@ public abstract class SessionStoreContract {
         created(id);
         SessionState s = loaded(id);
         assertThat(s.id()).isEqualTo(id);
-        assertThat(s.token()).isEqualTo(bytes("t0"));
+        assertThat(s.token()).isEqualTo(asStored(bytes("t0")));
         assertThat(s.previousToken()).isNull();
         assertThat(s.epoch()).isEqualTo(1);
         assertThat(s.owner()).isEqualTo("node-a");
@@ -100,7 +110,7 @@ public abstract class SessionStoreContract {
         assertThat(s.outboundLastSeq()).isZero();
         assertThat(s.outbound()).isEmpty();
         assertThat(join(store.create(SessionState.created(id, bytes("other"), "node-b", TTL)))).isFalse();
-        assertThat(loaded(id).token()).as("the refused create changed nothing").isEqualTo(bytes("t0"));
+        assertThat(loaded(id).token()).as("the refused create changed nothing").isEqualTo(asStored(bytes("t0")));
     }
 
     @Test
@@ -128,7 +138,7 @@ public abstract class SessionStoreContract {
         created(id);
         assertThat(join(store.claim(id, bytes("forged"), bytes("t1"), "node-b"))).isEmpty();
         SessionState s = loaded(id);
-        assertThat(s.token()).isEqualTo(bytes("t0"));
+        assertThat(s.token()).isEqualTo(asStored(bytes("t0")));
         assertThat(s.epoch()).isEqualTo(1);
         assertThat(s.owner()).isEqualTo("node-a");
         assertThat(join(store.claim(newId(), bytes("t0"), bytes("t1"), "node-b"))).as("unknown id").isEmpty();
@@ -261,7 +271,7 @@ public abstract class SessionStoreContract {
         assertThat(s.outboundLastSeq()).isEqualTo(1);
         assertThat(s.outboundAcked()).isZero();
         assertThat(s.inboundDelivering()).isZero();
-        assertThat(s.previousToken()).isEqualTo(bytes("t0"));
+        assertThat(s.previousToken()).isEqualTo(asStored(bytes("t0")));
         assertThat(join(store.takeExpired(NOW + TTL.toMillis(), 100))).extracting(SessionState::id).doesNotContain(id);
     }
 

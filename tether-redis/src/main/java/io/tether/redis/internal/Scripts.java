@@ -1,0 +1,32 @@
+package io.tether.redis.internal;
+
+import io.lettuce.core.ScriptOutputType;
+import java.util.List;
+
+/** The store's Lua scripts (resources beside this class); each session script after session.lua. */
+final class Scripts {
+    private static final String SESSION = Script.resource("session.lua");
+
+    static final Script CREATE = session("create", ScriptOutputType.INTEGER);
+    static final Script CLAIM = session("claim", ScriptOutputType.MULTI);
+    static final Script CONFIRM = session("confirm", ScriptOutputType.INTEGER);
+    static final Script APPEND = session("append", ScriptOutputType.INTEGER);
+    static final Script ACK = session("ack", ScriptOutputType.INTEGER);
+    static final Script INBOUND = session("inbound", ScriptOutputType.INTEGER);
+    static final Script DETACH = session("detach", ScriptOutputType.INTEGER);
+    static final Script EXPIRE = session("expire", ScriptOutputType.MULTI);
+    static final Script LOAD = session("load", ScriptOutputType.MULTI);
+    static final Script REMOVE = session("remove", ScriptOutputType.INTEGER);
+    /** Not a session script: keeps one expiry index entry (see index.lua). */
+    static final Script INDEX = Script.load("index", "", ScriptOutputType.INTEGER);
+    /** Every script, loaded into Redis when the connection opens. */
+    static final List<Script> ALL = List.of(CREATE, CLAIM, CONFIRM, APPEND, ACK, INBOUND, DETACH, EXPIRE, LOAD, REMOVE,
+            INDEX);
+
+    private Scripts() {
+    }
+
+    private static Script session(String name, ScriptOutputType output) {
+        return Script.load(name, SESSION, output);
+    }
+}
