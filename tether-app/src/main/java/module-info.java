@@ -2,6 +2,7 @@
 module io.tether.app {
     requires io.tether.client;
     requires io.tether.server;
+    requires io.tether.redis;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
     requires static org.jspecify;

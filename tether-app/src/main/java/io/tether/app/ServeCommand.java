@@ -2,6 +2,7 @@ package io.tether.app;
 
 import io.tether.app.chat.ChatService;
 import io.tether.core.FrameLimits;
+import io.tether.redis.RedisSessionStores;
 import io.tether.server.AdmissionConfig;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
@@ -64,6 +65,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Print handshake and connection counters on stdout every D.")
     Duration statsInterval;
 
+    @Option(names = "--store", paramLabel = "STORE", defaultValue = "memory",
+            description = "Where tether.v1 sessions live: memory (this process; a restart resets them, the default),"
+                    + " redis://HOST:PORT (one Redis) or redis://H1:P1,H2:P2,... (Redis Cluster seeds), shared by"
+                    + " every node that names it: then any node resumes any session.")
+    String store;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "This node's name among the nodes sharing a store (default: node-<8 random hex digits>).")
+    @Nullable String nodeId;
+
     @Mixin
     HeartbeatOptions heartbeat;
 
@@ -88,9 +99,22 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("tether serve: " + sizeProblem);
             return 2;
         }
+        RedisSessionStores redis = null;
         ServerConfig config;
         try {
-            config = ServerConfig.builder().host(host).port(port)
+            ServerConfig.Builder builder = ServerConfig.builder();
+            if (nodeId != null) {
+                builder.nodeId(nodeId);
+            }
+            if (store.startsWith("redis://") || store.startsWith("rediss://")) {
+                redis = RedisSessionStores.connect(store);
+                builder.sessionStores(redis);
+            } else if (!store.equals("memory")) {
+                spec.commandLine().getErr().println("tether serve: --store must be memory or redis://host:port[,host:port...], was "
+                        + store);
+                return 2;
+            }
+            config = builder.host(host).port(port)
                     .maxFrameSize(frame).maxMessageSize(message)
                     .heartbeat(heartbeat.toConfig())
                     .drainWindow(drainWindow)
@@ -102,6 +126,7 @@ final class ServeCommand implements Callable<Integer> {
                     .staticRoot("web")
                     .build();
         } catch (IllegalArgumentException e) {
+            closeQuietly(redis);
             spec.commandLine().getErr().println("tether serve: " + e.getMessage());
             return 2;
         }
@@ -109,17 +134,21 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = TetherServer.start(config);
         } catch (ServerStartException e) {
+            closeQuietly(redis);
             spec.commandLine().getErr().println("tether serve: " + e.getMessage());
             return 1;
         }
+        RedisSessionStores stores = redis;
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping: closing " + server.connectionCount() + " connections");
             out.flush();
             server.stop().toCompletableFuture().join();
+            closeQuietly(stores);
             stopped.complete(null);
         }, "tether-shutdown"));
         out.println("Tether serving ws://" + host + ":" + server.port() + "/echo");
+        out.println("Node " + config.nodeId() + ", sessions in " + (stores == null ? "memory" : store));
         out.println("Chat at http://" + host + ":" + server.port() + "/");
         out.flush();
         if (statsInterval != null) {
@@ -127,5 +156,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         stopped.join();
         return 0;
+    }
+
+    private static void closeQuietly(@Nullable RedisSessionStores stores) {
+        if (stores != null) {
+            stores.close();
+        }
     }
 }
