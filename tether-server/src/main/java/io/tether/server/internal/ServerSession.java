@@ -157,9 +157,9 @@ final class ServerSession implements Session {
 
     /**
      * This node cannot keep the session any more: it moved to another node (a claim there fenced us
-     * off) or the store failed a write. Its connection is closed — with 1013 and a retry hint when
-     * the store failed, so the client resumes, here or elsewhere, from what the store has — and the
-     * attachment is dropped. Sends not yet stored fail. The application is told of a disconnect,
+     * off), the store lost it, or the store failed a write. Its connection is closed with 1013 and a
+     * retry hint, so a client still on it resumes, here or elsewhere, from what the store has (or
+     * gets a reset), and the attachment is dropped. Sends not yet stored fail. The application is told of a disconnect,
      * not an expiry: the session lives on in the store. Session thread.
      */
     void letGo(Throwable cause) {
@@ -174,12 +174,13 @@ final class ServerSession implements Session {
                 : "the session store failed: " + cause.getMessage());
         if (c != null) {
             guard("onSessionDisconnected", () -> listener.onSessionDisconnected(this, cause));
-            if (cause instanceof SessionMovedException) {
-                c.close(1000, "session resumed on another connection");
-            } else {
-                c.close(CloseCodes.TRY_AGAIN_LATER, "session store unavailable; "
-                        + io.tether.core.reconnect.RetryAfter.format(java.time.Duration.ofSeconds(1)));
-            }
+            // 1013 either way, so that a client still here comes back: when the session moved the
+            // client is elsewhere already; when the store lost it (restarted empty) the client's
+            // resume gets a reset; when the store is down it retries after the hint.
+            String why = cause instanceof SessionMovedException ? "session moved or gone from the store; "
+                    : "session store unavailable; ";
+            c.close(CloseCodes.TRY_AGAIN_LATER, why + io.tether.core.reconnect.RetryAfter.format(
+                    cause instanceof SessionMovedException ? java.time.Duration.ofMillis(100) : java.time.Duration.ofSeconds(1)));
         }
         log.info("session {}: let go ({})", id, cause.toString());
     }
