@@ -48,7 +48,7 @@ class StormTest {
     /** The default backoff's base: the storm is measured with what users get. */
     private static final Duration BASE = Duration.ofMillis(250);
     private static final Duration CAP = Duration.ofSeconds(30);
-    private static final Pattern STATS = Pattern.compile("stats t=(\\d+) accepted=\\+(\\d+) rejected=\\+(\\d+) open=(\\d+)");
+    private static final Pattern STATS = Pattern.compile("stats t=(\\d+) accepted=\\+(\\d+) rejected=\\+(\\d+) open=(\\d+) sessions=(\\d+) flagged=(\\d+)");
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"decorrelated-jitter", "exponential-no-jitter"})
