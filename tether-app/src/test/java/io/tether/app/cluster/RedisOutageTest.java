@@ -98,6 +98,15 @@ class RedisOutageTest {
                 RedisStoreConfig.builder().commandTimeout(Duration.ofMillis(500)).build());
     }
 
+    /** Opens a session and has "before" echoed on it. */
+    private static TetherSocket openAndExchange(TetherClient c, TetherServer server, Client client) throws Exception {
+        TetherSocket socket = c.open(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), client);
+        client.opened.get(20, TimeUnit.SECONDS);
+        socket.sendText("before").toCompletableFuture().get(20, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> client.texts.contains("before"));
+        return socket;
+    }
+
     @Test
     void redisDown_aSessionThatNeedsIt_isClosedWith1013_andResumesWithNothingLost_whenRedisIsBack() throws Exception {
         try (RedisServer redis = RedisServer.start(RedisServer.Options.builder().appendOnly(true).build());
@@ -106,10 +115,7 @@ class RedisOutageTest {
             try (TetherServer server = server(stores, echo);
                     TetherClient c = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
                 Client client = new Client();
-                TetherSocket socket = c.open(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), client);
-                client.opened.get(20, TimeUnit.SECONDS);
-                socket.sendText("before").toCompletableFuture().get(20, TimeUnit.SECONDS);
-                await().atMost(WAIT).until(() -> client.texts.contains("before"));
+                TetherSocket socket = openAndExchange(c, server, client);
 
                 redis.stop(); // flushed: its data comes back with it
                 CompletableFuture<Void> during = socket.sendText("during").toCompletableFuture();
@@ -135,10 +141,7 @@ class RedisOutageTest {
             try (TetherServer server = server(stores, echo);
                     TetherClient c = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
                 Client client = new Client();
-                TetherSocket socket = c.open(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), client);
-                client.opened.get(20, TimeUnit.SECONDS);
-                socket.sendText("before").toCompletableFuture().get(20, TimeUnit.SECONDS);
-                await().atMost(WAIT).until(() -> client.texts.contains("before"));
+                TetherSocket socket = openAndExchange(c, server, client);
 
                 redis.kill();
                 redis.restartEmpty();
