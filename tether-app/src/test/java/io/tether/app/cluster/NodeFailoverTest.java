@@ -176,7 +176,8 @@ class NodeFailoverTest {
                         + " %d repeated echoes (all flagged), %d send stages failed%n", RUN.toSeconds(), sent, kills,
                         seen.reconnects.get(), repeats, sends.stream().filter(CompletableFuture::isCompletedExceptionally).count());
                 System.out.println("NodeFailoverTest: killed " + KILL_LOG);
-                assertThat(kills).as("node kills").isGreaterThanOrEqualTo((int) (RUN.toSeconds() / 6) - 1);
+                // A kill every 3-6 s after the previous node is up again (a JVM start: 2-5 s here).
+                assertThat(kills).as("node kills").isGreaterThanOrEqualTo((int) (RUN.toSeconds() / 12));
                 assertThat(seen.reconnects.get()).as("the client lost its node and came back").isGreaterThanOrEqualTo(1);
                 assertThat(sends).as("every client send completed").noneMatch(CompletableFuture::isCompletedExceptionally);
                 assertThat(new ArrayList<>(firstSeen)).as("every message echoed; first echoes in order")
