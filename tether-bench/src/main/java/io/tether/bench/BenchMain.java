@@ -38,11 +38,14 @@ public final class BenchMain {
         @Option(names = "--heartbeat", description = "Ping interval (e.g. 10s): Tether's heartbeat (default 20s), or an IdleStateHandler for netty/netty-flush (default none).")
         String heartbeat;
 
+        @Option(names = "--store", description = "tether only: where tether.v1 sessions live, memory (default) or redis://host:port.")
+        String store;
+
         @Override
         public Integer call() throws Exception {
             Duration hb = heartbeat == null ? null : Durations.parse(heartbeat);
             AutoCloseable server = switch (kind) {
-                case "tether" -> TetherEchoServer.start(port, hb);
+                case "tether" -> TetherEchoServer.start(port, hb, store);
                 case "netty" -> NettyEchoServer.start(port, false, hb);
                 case "netty-flush" -> NettyEchoServer.start(port, true, hb);
                 case "java-websocket" -> JavaWebSocketEchoServer.start(port);
