@@ -183,6 +183,76 @@ class CrossNodeSessionTest {
         }
     }
 
+    /** A shared store whose appends can be held back: they run only when released, in order. */
+    private static final class HeldAppends implements io.tether.server.store.SessionStore.Factory {
+        final SharedMemorySessionStores shared = new SharedMemorySessionStores();
+        final java.util.concurrent.ConcurrentLinkedQueue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        volatile boolean holding;
+
+        @Override
+        public io.tether.server.store.SessionStore open(String namespace) {
+            io.tether.server.store.SessionStore inner = shared.open(namespace);
+            return (io.tether.server.store.SessionStore) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.tether.server.store.SessionStore.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("append") && holding) {
+                            CompletableFuture<Void> later = new CompletableFuture<>();
+                            held.add(() -> invoke(method, inner, args).whenComplete((v, e) -> {
+                                if (e != null) {
+                                    later.completeExceptionally(e);
+                                } else {
+                                    later.complete(null);
+                                }
+                            }));
+                            return later;
+                        }
+                        return method.invoke(inner, args);
+                    });
+        }
+
+        @SuppressWarnings("unchecked")
+        private static java.util.concurrent.CompletionStage<Void> invoke(java.lang.reflect.Method m, Object target, Object[] args) {
+            try {
+                return (java.util.concurrent.CompletionStage<Void>) m.invoke(target, args);
+            } catch (ReflectiveOperationException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        void release() {
+            holding = false;
+            for (Runnable r; (r = held.poll()) != null; ) {
+                r.run();
+            }
+        }
+    }
+
+    @Test
+    void aResumeOnTheSameNode_whileASendIsBeingStored_keepsTheSession_andTheSendGoesThrough() throws Exception {
+        HeldAppends stores = new HeldAppends();
+        NodeApp app = new NodeApp("a");
+        try (TetherServer a = TetherServer.start(ServerConfig.builder().port(0).nodeId("node-a").sessionStores(stores)
+                        .endpoint(Endpoint.resumable("/s", new EchoListener(), app)).build());
+                FaultProxy proxy = FaultProxy.start(a.port());
+                TetherClient c = TetherClient.create(client())) {
+            SocketRecorder events = new SocketRecorder();
+            TetherSocket socket = c.open(URI.create("ws://127.0.0.1:" + proxy.port() + "/s"), events);
+            events.opened.get(20, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> app.sessions.size() == 1);
+            Session session = app.sessions.values().iterator().next();
+            stores.holding = true;
+            CompletableFuture<Void> send = session.sendText("stored while the client came back").toCompletableFuture();
+            proxy.killAll(); // the client resumes on the same node: its claim raises the epoch ...
+            await().atMost(WAIT).until(() -> app.events.contains("resumed"));
+            stores.release(); // ... and only then does the append reach the store, at the old epoch
+            send.get(20, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> events.texts.contains("stored while the client came back"));
+            assertThat(events.disconnects).as("one disconnect: the kill; no 1013 from a session let go").hasSize(1);
+            assertThat(app.events).containsExactly("created", "resumed");
+            assertThat(socket.state()).isEqualTo(SocketState.OPEN);
+        }
+    }
+
     @Test
     void theNodeThatLostASession_cannotWriteToItAnyMore() throws Exception {
         try (TwoNodes n = new TwoNodes()) {
@@ -199,7 +269,7 @@ class CrossNodeSessionTest {
             await().atMost(WAIT).until(zombie::isDone);
             assertThat(zombie).as("node A is fenced off: its send fails, it is not stored").isCompletedExceptionally();
             assertThat(zombie.handle((v, e) -> e).get()).isInstanceOfAny(NotDeliveredException.class,
-                    SessionExpiredException.class);
+                    SessionExpiredException.class, io.tether.core.InDoubtException.class);
             n.appB.sessions.get(onA.id()).sendText("from B").toCompletableFuture().get(20, TimeUnit.SECONDS);
             await().atMost(WAIT).until(() -> n.events.texts.contains("from B"));
             assertThat(n.events.texts).doesNotContain("from the node that lost it");

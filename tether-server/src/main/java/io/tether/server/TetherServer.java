@@ -105,6 +105,7 @@ public final class TetherServer implements AutoCloseable {
                     transport, config.endpoints().stream().map(Endpoint::path).toList());
             return new TetherServer(config, group, channel, allChannels, registry, Map.copyOf(sessionManagers));
         } catch (Exception e) { // bind failures arrive as undeclared IOExceptions from syncUninterruptibly
+            sessionManagers.values().forEach(SessionManager::close);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);

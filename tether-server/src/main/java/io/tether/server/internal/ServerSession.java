@@ -57,7 +57,13 @@ final class ServerSession implements Session {
     private final HandshakeRequest handshake;
     private final Map<String, Object> attributes;
     /** Ownership in the store: every write names it, and a claim elsewhere makes it stale. */
-    private long epoch;
+    private volatile long epoch;
+    /**
+     * The highest epoch this node's claims have reached, noted as soon as the store answers (on the
+     * store's thread, before the resume reaches this session's loop): a write fenced off by an epoch
+     * at or below it was fenced by our own resume, not by another node, and is made again.
+     */
+    private long claimedEpoch;
     /** The connection whose first frame shows the client has the new token (then the store forgets the old one). */
     private @Nullable WebSocketConnection awaitingConfirmation;
     private Scheduler.@Nullable Cancellable ttlTimer;
@@ -72,6 +78,7 @@ final class ServerSession implements Session {
             Map<String, Object> attributes, @Nullable SessionState restored) {
         this.id = id;
         this.epoch = epoch;
+        this.claimedEpoch = epoch;
         this.handshake = handshake;
         this.attributes = attributes;
         this.scheduler = scheduler;
@@ -132,17 +139,22 @@ final class ServerSession implements Session {
             for (ReplayBuffer.Entry e : entries) {
                 messages.add(new StoredMessage(e.seq(), e.binary(), e.possibleDuplicate(), e.payload()));
             }
-            return store.append(id, epoch, messages);
+            return atCurrentEpoch(e -> store.append(id, e, messages));
         }
 
         @Override
         public CompletionStage<Void> acknowledged(long upTo) {
-            return store.acknowledge(id, epoch, upTo);
+            return atCurrentEpoch(e -> store.acknowledge(id, e, upTo));
         }
 
         @Override
         public CompletionStage<Void> inbound(long delivering, long delivered) {
-            return store.recordInbound(id, epoch, delivering, delivered);
+            return atCurrentEpoch(e -> store.recordInbound(id, e, delivering, delivered));
+        }
+
+        @Override
+        public boolean mayHaveApplied(Throwable cause) {
+            return !(cause instanceof SessionMovedException); // a fenced write changed nothing
         }
 
         @Override
@@ -151,8 +163,75 @@ final class ServerSession implements Session {
         }
     }
 
+    /**
+     * Runs a store write at the current epoch; when our own newer claim fenced it off (the client
+     * resumed on this node while it was in flight), runs it again at the epoch that claim brings,
+     * once its attach has taken it. A fenced write changed nothing, so running it again is safe.
+     */
+    private CompletionStage<Void> atCurrentEpoch(java.util.function.LongFunction<CompletionStage<Void>> write) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        long used = epoch;
+        write.apply(used).whenComplete((ok, error) -> {
+            Throwable cause = error == null ? null : unwrap(error);
+            if (cause instanceof SessionMovedException && ownClaimAfter(used)) {
+                afterAttach(() -> atCurrentEpoch(write).whenComplete((again, e2) -> {
+                    if (e2 != null) {
+                        result.completeExceptionally(e2);
+                    } else {
+                        result.complete(null);
+                    }
+                }), result);
+            } else if (cause != null) {
+                result.completeExceptionally(cause);
+            } else {
+                result.complete(null);
+            }
+        });
+        return result;
+    }
+
+    /** Runs {@code task} on the session thread once the epoch of our latest claim is taken by its attach. */
+    private void afterAttach(Runnable task, CompletableFuture<Void> orFail) {
+        scheduler.execute(() -> {
+            if (ended) {
+                orFail.completeExceptionally(new SessionMovedException(id, "session " + id + " ended here"));
+            } else if (epoch >= claimedEpoch()) {
+                task.run();
+            } else {
+                scheduler.schedule(() -> afterAttach(task, orFail), java.time.Duration.ofMillis(1).toNanos());
+            }
+        });
+    }
+
     long epoch() {
         return epoch;
+    }
+
+    synchronized long claimedEpoch() {
+        return claimedEpoch;
+    }
+
+    /**
+     * This node's claim reached {@code claimed}; any thread, called as soon as the store answers.
+     * Returns whether nobody else claimed since this node last did (the live engine is current).
+     */
+    synchronized boolean noteClaim(long claimed) {
+        boolean contiguous = claimed == Math.max(epoch, claimedEpoch) + 1;
+        claimedEpoch = Math.max(claimedEpoch, claimed);
+        return contiguous;
+    }
+
+    private synchronized boolean ownClaimAfter(long used) {
+        return claimedEpoch > used;
+    }
+
+    /** A write that needs no repeat (detach, confirmToken) failed: fine if our own claim fenced it, else let go. */
+    private void bookkeepingFailed(Throwable error, long used) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof SessionMovedException && ownClaimAfter(used)) {
+            return; // superseded by our own resume
+        }
+        scheduler.execute(() -> letGo(cause));
     }
 
     /**
@@ -265,9 +344,10 @@ final class ServerSession implements Session {
         if (awaitingConfirmation == connection) {
             // The client speaks on the new connection, so it read the WELCOME and its new token.
             awaitingConfirmation = null;
-            store.confirmToken(id, epoch).whenComplete((ok, error) -> {
+            long used = epoch;
+            store.confirmToken(id, used).whenComplete((ok, error) -> {
                 if (error != null) {
-                    scheduler.execute(() -> letGo(unwrap(error)));
+                    bookkeepingFailed(error, used);
                 }
             });
         }
@@ -293,9 +373,10 @@ final class ServerSession implements Session {
     /** Detached: the store gets the deadline (for any node to expire it), and this node's timer runs. */
     private void startTtl() {
         cancelTtl();
-        store.detach(id, epoch, clock.millis() + config.ttl().toMillis()).whenComplete((ok, error) -> {
+        long used = epoch;
+        store.detach(id, used, clock.millis() + config.ttl().toMillis()).whenComplete((ok, error) -> {
             if (error != null) {
-                scheduler.execute(() -> letGo(unwrap(error)));
+                bookkeepingFailed(error, used);
             }
         });
         ttlTimer = scheduler.schedule(this::expire, config.ttl().toNanos());
@@ -327,10 +408,15 @@ final class ServerSession implements Session {
                 ttlTimer = scheduler.schedule(this::expire, java.time.Duration.ofSeconds(1).toNanos());
                 return;
             }
-            ended = true;
-            locals.remove(this);
             if (Boolean.TRUE.equals(removed)) {
+                locals.remove(this);
                 expired();
+            } else if (!ownClaimAfter(at)) {
+                // Another node resumed it, or expired it first (and told its application): this
+                // node only lets go. When our own resume raised the epoch, its attach is on the way.
+                ended = true;
+                locals.remove(this);
+                engine.reset("the session moved to or expired on another node");
             }
         }));
     }

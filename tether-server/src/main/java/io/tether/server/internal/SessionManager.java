@@ -92,21 +92,37 @@ public final class SessionManager implements AutoCloseable {
         }
         byte[] newToken = newSecret();
         store.claim(hello.sessionId(), hello.token().getBytes(StandardCharsets.US_ASCII), newToken, nodeId)
-                .whenComplete((claimed, error) -> loop.execute(() -> {
-                    if (error != null) {
-                        storeFailed(connection, error);
-                    } else if (claimed.isEmpty()) {
-                        create(connection, loop, bound);
-                    } else {
-                        resume(connection, loop, hello, claimed.get(), newToken, bound);
-                    }
-                }));
+                .whenComplete((claimed, error) -> {
+                    // Noted here, on the store's thread, before any hop: a write of the session that
+                    // our claim fences off is answered after it, and must see it was our own.
+                    Optional<ServerSession> local = claimed == null || claimed.isEmpty() ? Optional.empty()
+                            : locals.find(claimed.get().id());
+                    boolean current = local.isPresent() && (local.get().noteClaim(claimed.get().epoch()) || !store.shared());
+                    loop.execute(() -> {
+                        if (error != null) {
+                            storeFailed(connection, error);
+                        } else if (claimed.isEmpty()) {
+                            create(connection, loop, bound);
+                        } else {
+                            resume(connection, loop, hello, claimed.get(), newToken, local, current, bound);
+                        }
+                    });
+                });
     }
 
+    /**
+     * @param local this node's attachment of the session, if it has one
+     * @param current whether that attachment's engine is current: no other node claimed the
+     *     session since this node last did (always, with a store that is not shared)
+     */
     private void resume(WebSocketConnection connection, EventLoop loop, Frame.Hello hello, SessionState claimed,
-            byte[] newToken, Consumer<ServerSession> bound) {
-        Optional<ServerSession> local = locals.find(claimed.id());
-        if (local.isPresent() && local.get().epoch() == claimed.epoch() - 1) {
+            byte[] newToken, Optional<ServerSession> local, boolean current, Consumer<ServerSession> bound) {
+        if (local.isPresent() && claimed.epoch() < local.get().claimedEpoch()) {
+            // A newer resume of this session on this node overtook this one: that one attaches.
+            connection.close(CloseCodes.TRY_AGAIN_LATER, "superseded by a newer resume; retry-after=100ms");
+            return;
+        }
+        if (local.isPresent() && current) {
             // This node held it until now: the live engine is current, nobody wrote in between.
             ServerSession session = local.get();
             session.scheduler().execute(() -> {

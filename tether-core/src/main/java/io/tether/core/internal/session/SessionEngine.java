@@ -89,6 +89,15 @@ public final class SessionEngine {
         /** Received messages handed to the application up to {@code delivering}, handled up to {@code delivered}. */
         CompletionStage<Void> inbound(long delivering, long delivered);
 
+        /**
+         * Whether a write that failed with {@code cause} may still have been applied (a timeout: the
+         * store may have done it). Messages of a failed append that may have been stored count as
+         * in doubt, not as never sent. By default: yes.
+         */
+        default boolean mayHaveApplied(Throwable cause) {
+            return true;
+        }
+
         /** A journal write failed: this engine cannot go on (store unreachable, or the session moved). Scheduler thread. */
         void failed(Throwable cause);
     }
@@ -196,8 +205,9 @@ public final class SessionEngine {
      * effects: check before answering the handshake.
      */
     public @Nullable String resumeProblem(long peerLastReceived) {
-        if (peerLastReceived > replay.lastSeq()) {
-            return "tether.v1: last received " + peerLastReceived + " beyond the last message sent (" + replay.lastSeq() + ")";
+        long sent = journal == null ? replay.lastSeq() : durableSeq;
+        if (peerLastReceived > sent) {
+            return "tether.v1: last received " + peerLastReceived + " beyond the last message sent (" + sent + ")";
         }
         if (peerLastReceived < replay.acked()) {
             return "tether.v1: last received " + peerLastReceived + " is behind what was acknowledged (" + replay.acked() + ")";
@@ -324,6 +334,10 @@ public final class SessionEngine {
         j.appended(batch).whenComplete((ok, error) -> onScheduler(() -> {
             storing = false;
             if (error != null) {
+                if (j.mayHaveApplied(unwrap(error))) {
+                    // The store may have them, and a node that resumes the session would send them.
+                    highestWritten = Math.max(highestWritten, batch.get(batch.size() - 1).seq());
+                }
                 journalFailed(error);
                 return;
             }
@@ -360,9 +374,13 @@ public final class SessionEngine {
         }
     }
 
-    private void journalFailed(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
+    }
+
+    private void journalFailed(Throwable error) {
+        Throwable cause = unwrap(error);
         Journal j = journal;
         if (j != null && ended == null) {
             j.failed(cause);
@@ -443,6 +461,9 @@ public final class SessionEngine {
     }
 
     private void acknowledged(long upTo) {
+        if (journal != null && upTo > durableSeq) {
+            throw violation("ack " + upTo + " beyond the last message sent (" + durableSeq + ")");
+        }
         if (replay.acknowledge(upTo) > 0) {
             storeAck(upTo);
             admitWaiting();

@@ -212,6 +212,29 @@ class SessionEngineJournalTest {
     }
 
     @Test
+    void anAppendThatMayHaveBeenStored_isInDoubt_notNeverSent() {
+        SessionEngine engine = engine(null);
+        CapturingConnection c = new CapturingConnection();
+        engine.attach(c, 0);
+        CompletableFuture<Void> f = engine.send(false, "timed out".getBytes()).toCompletableFuture();
+        journal.pending.poll().done().completeExceptionally(new IllegalStateException("store timeout"));
+        io.tether.core.SessionExpiredException end = engine.reset("the store failed");
+        assertThat(end.unacknowledged()).singleElement().satisfies(m -> assertThat(m.written()).isTrue());
+        assertThat(f).isCompletedExceptionally();
+        assertThat(f.handle((v, e) -> e).join()).isInstanceOf(io.tether.core.InDoubtException.class);
+    }
+
+    @Test
+    void peerAcksBeyondWhatWasStored_areAProtocolViolation() {
+        SessionEngine engine = engine(null);
+        CapturingConnection c = new CapturingConnection();
+        engine.attach(c, 0);
+        engine.send(false, "not stored yet".getBytes());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.onFrame(c, ack(1)))
+                .isInstanceOf(io.tether.core.ProtocolViolationException.class).hasMessageContaining("beyond");
+    }
+
+    @Test
     void aFailedJournalWrite_isReported_andNothingMoreIsWritten() {
         SessionEngine engine = engine(null);
         CapturingConnection c = new CapturingConnection();
