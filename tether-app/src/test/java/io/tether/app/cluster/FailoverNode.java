@@ -35,7 +35,13 @@ public final class FailoverNode {
         };
         TetherServer server = TetherServer.start(ServerConfig.builder().port(port).nodeId(args[2]).sessionStores(stores)
                 .heartbeat(HeartbeatConfig.builder().pingInterval(Duration.ofSeconds(1)).pingTimeout(Duration.ofSeconds(1)).build())
+                .drainWindow(Duration.ofMillis(500)).restartRetryAfter(Duration.ofMillis(200))
                 .endpoint(Endpoint.resumable("/echo", new EchoListener(), echo)).build());
+        // SIGTERM drains (1012 + retry hint, spread over the drain window); SIGKILL is a crash.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop().toCompletableFuture().join();
+            stores.close();
+        }, "drain"));
         System.out.println("node " + args[2] + " serving on " + server.port());
         System.out.flush();
         new CountDownLatch(1).await(); // until killed

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.Test;
  * and started again on its port. The nodes echo every message with how it arrived. Asserted per
  * direction: every client send completed; every message echoed, first echoes in send order (0 lost,
  * 0 out of order, client→server and server→client); a message echoed more than once was flagged
- * as redelivered every time after the first; duplicates are counted and printed.
+ * as redelivered every time after the first; duplicates are counted and printed. A second run
+ * restarts all three nodes one after another with SIGTERM (each drains: 1012 + retry hint) under
+ * the same load, the client resuming through nginx on the others.
  */
 @Tag("integration")
 class NodeFailoverTest {
@@ -77,6 +79,12 @@ class NodeFailoverTest {
             process = start();
         }
 
+        /** SIGTERM: the node drains (1012 + retry hint to each client), then it is started again. */
+        void drainAndRestart() throws Exception {
+            process.close();
+            process = start();
+        }
+
         @Override
         public void close() {
             process.close();
@@ -103,6 +111,16 @@ class NodeFailoverTest {
         public void onReconnected(TetherSocket socket, int attempts) {
             reconnects.incrementAndGet();
         }
+
+        final AtomicInteger drained = new AtomicInteger();
+
+        @Override
+        public void onDisconnected(TetherSocket socket, io.tether.client.Disconnect info) {
+            if (info.cause() instanceof io.tether.core.ConnectionClosedException closed
+                    && closed.code() == io.tether.core.CloseCodes.SERVICE_RESTART) {
+                drained.incrementAndGet();
+            }
+        }
     }
 
     private static int freePort() throws IOException {
@@ -116,6 +134,44 @@ class NodeFailoverTest {
     void threeNodesBehindNginx_oneKilledEveryFewSeconds_nothingLostEitherWay_repeatsFlagged() throws Exception {
         // Seeded: the kill schedule and choice are the same every run.
         Random random = new Random(11);
+        Outcome o = run(RUN, (load, nodes, seen, end, done) -> scheduleKill(load, nodes, seen, random, end, done));
+        System.out.println("NodeFailoverTest: killed " + KILL_LOG);
+        int kills = o.nodes.stream().mapToInt(n -> n.kills).sum();
+        // A kill every 3-6 s after the previous node is up again (a JVM start: 2-5 s here).
+        assertThat(kills).as("node kills").isGreaterThanOrEqualTo((int) (RUN.toSeconds() / 12));
+        assertThat(o.seen.reconnects.get()).as("the client lost its node and came back").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aRollingRestartWithDrain_ofAllThreeNodes_losesNothing() throws Exception {
+        Outcome o = run(Duration.ofSeconds(20), (load, nodes, seen, end, done) -> load.schedule(() -> {
+            try {
+                for (Node n : nodes) { // one after another, each back before the next goes
+                    n.drainAndRestart();
+                }
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, 2, TimeUnit.SECONDS));
+        assertThat(o.seen.drained.get()).as("the client was drained with 1012 at least once").isGreaterThanOrEqualTo(1);
+    }
+
+    /** Starts the fault schedule; completes {@code done} when it is over. */
+    @FunctionalInterface
+    private interface Chaos {
+        void start(ScheduledExecutorService load, List<Node> nodes, Echoes seen, long end, CompletableFuture<Void> done);
+    }
+
+    private record Outcome(List<Node> nodes, Echoes seen) {
+    }
+
+    /**
+     * Three nodes on a fresh Redis behind nginx, a client at 200 msg/s for {@code duration} while
+     * {@code chaos} runs; then checks both directions (every send completed, every message echoed,
+     * first echoes in order, repeats flagged) and prints the counts.
+     */
+    private static Outcome run(Duration duration, Chaos chaos) throws Exception {
         List<Node> nodes = new ArrayList<>();
         ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
         try (RedisServer redis = RedisServer.start()) {
@@ -133,7 +189,7 @@ class NodeFailoverTest {
 
                 List<CompletableFuture<Void>> sends = new CopyOnWriteArrayList<>();
                 AtomicInteger next = new AtomicInteger();
-                long end = System.nanoTime() + RUN.toNanos();
+                long end = System.nanoTime() + duration.toNanos();
                 CompletableFuture<Void> sendingDone = new CompletableFuture<>();
                 load.scheduleAtFixedRate(() -> {
                     if (System.nanoTime() - end >= 0) {
@@ -143,10 +199,10 @@ class NodeFailoverTest {
                     sends.add(socket.sendText("c" + next.incrementAndGet()).toCompletableFuture());
                 }, 0, 5, TimeUnit.MILLISECONDS);
                 CompletableFuture<Void> chaosDone = new CompletableFuture<>();
-                scheduleKill(load, nodes, seen, random, end, chaosDone);
+                chaos.start(load, nodes, seen, end, chaosDone);
 
-                sendingDone.get(RUN.plus(WAIT).toSeconds(), TimeUnit.SECONDS);
-                chaosDone.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                sendingDone.get(duration.plus(WAIT).toSeconds(), TimeUnit.SECONDS);
+                chaosDone.get(duration.plus(WAIT).toSeconds(), TimeUnit.SECONDS);
                 int sent = next.get();
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 try {
@@ -172,17 +228,15 @@ class NodeFailoverTest {
                     expected.add("c" + i);
                 }
                 int kills = nodes.stream().mapToInt(n -> n.kills).sum();
-                System.out.printf("NodeFailoverTest: %d s, %d messages each way, %d node kills, %d reconnects,"
-                        + " %d repeated echoes (all flagged), %d send stages failed%n", RUN.toSeconds(), sent, kills,
-                        seen.reconnects.get(), repeats, sends.stream().filter(CompletableFuture::isCompletedExceptionally).count());
-                System.out.println("NodeFailoverTest: killed " + KILL_LOG);
-                // A kill every 3-6 s after the previous node is up again (a JVM start: 2-5 s here).
-                assertThat(kills).as("node kills").isGreaterThanOrEqualTo((int) (RUN.toSeconds() / 12));
-                assertThat(seen.reconnects.get()).as("the client lost its node and came back").isGreaterThanOrEqualTo(1);
+                System.out.printf("NodeFailoverTest: %d s, %d messages each way, %d node kills, %d drains seen, %d reconnects,"
+                        + " %d repeated echoes (all flagged), %d send stages failed%n", duration.toSeconds(), sent, kills,
+                        seen.drained.get(), seen.reconnects.get(), repeats,
+                        sends.stream().filter(CompletableFuture::isCompletedExceptionally).count());
                 assertThat(sends).as("every client send completed").noneMatch(CompletableFuture::isCompletedExceptionally);
                 assertThat(new ArrayList<>(firstSeen)).as("every message echoed; first echoes in order")
                         .containsExactlyElementsOf(expected);
                 assertThat(unflagged.values()).as("a repeat is always flagged as redelivered").allMatch(n -> n == 1);
+                return new Outcome(List.copyOf(nodes), seen);
             }
         } finally {
             load.shutdownNow();
