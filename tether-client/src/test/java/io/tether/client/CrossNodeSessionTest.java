@@ -17,14 +17,18 @@ import io.tether.server.Session;
 import io.tether.server.SessionListener;
 import io.tether.server.TetherServer;
 import io.tether.server.demo.EchoListener;
+import io.tether.server.store.SessionStore;
 import io.tether.server.store.SharedMemorySessionStores;
 import io.tether.testkit.FaultProxy;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -81,10 +85,49 @@ class CrossNodeSessionTest {
         }
     }
 
-    private static TetherServer node(String id, SharedMemorySessionStores stores, NodeApp app, Duration ttl) {
-        return TetherServer.start(ServerConfig.builder().port(0).nodeId(id).sessionStores(stores)
+    private static TetherServer node(String id, SessionStore.Factory stores, NodeApp app, Duration ttl) {
+        return node(id, stores, app, ttl, ServerConfig.DEFAULT_NODE_LEASE);
+    }
+
+    private static TetherServer node(String id, SessionStore.Factory stores, NodeApp app, Duration ttl,
+            Duration lease) {
+        return TetherServer.start(ServerConfig.builder().port(0).nodeId(id).sessionStores(stores).nodeLease(lease)
                 .sessions(SessionConfig.builder().ttl(ttl).build())
                 .endpoint(Endpoint.resumable("/s", new EchoListener(), app)).build());
+    }
+
+    /**
+     * The shared stores as a node sees them until {@link #kill()}: from then on nothing it asks of
+     * them arrives (every stage stays pending), as after a SIGKILL — no detach, no lease renewal,
+     * no sweep — while the process, its connections and timers go on.
+     */
+    private static final class Killable implements SessionStore.Factory {
+        private final SessionStore.Factory stores;
+        private volatile boolean killed;
+
+        Killable(SessionStore.Factory stores) {
+            this.stores = stores;
+        }
+
+        void kill() {
+            killed = true;
+        }
+
+        @Override
+        public SessionStore open(String namespace) {
+            SessionStore store = stores.open(namespace);
+            return (SessionStore) Proxy.newProxyInstance(SessionStore.class.getClassLoader(),
+                    new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
+                        if (killed && CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+                            return new CompletableFuture<>();
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
     }
 
     private static ClientConfig client() {
@@ -302,6 +345,50 @@ class CrossNodeSessionTest {
             assertThat(reason.unacknowledged()).extracting(UnacknowledgedMessage::seq).containsExactly(1L);
             assertThat(appA.events).doesNotContain("expired");
             assertThat(appB.events).containsOnlyOnce("expired");
+        }
+    }
+
+    @Test
+    void aSessionAttachedOnANodeThatDies_expiresOnAnotherNode_aTtlAfterItsLeaseEnded_once() throws Exception {
+        SharedMemorySessionStores stores = new SharedMemorySessionStores();
+        Killable storesOfA = new Killable(stores);
+        NodeApp appA = new NodeApp("a");
+        NodeApp appB = new NodeApp("b");
+        Duration ttl = Duration.ofSeconds(2);
+        Duration lease = Duration.ofMillis(500);
+        try (TetherServer b = node("node-b", stores, appB, ttl, lease);
+                TetherServer a = node("node-a", storesOfA, appA, ttl, lease);
+                FaultProxy proxy = FaultProxy.start(a.port());
+                TetherClient c = TetherClient.create(ClientConfig.builder().resumable(true)
+                        .reconnect(ReconnectPolicy.DISABLED).build())) {
+            // A session held by B all along: B's lease keeps it attached.
+            SocketRecorder onB = new SocketRecorder();
+            TetherSocket toB = c.open(URI.create("ws://127.0.0.1:" + b.port() + "/s"), onB);
+            onB.opened.get(20, TimeUnit.SECONDS);
+            SocketRecorder events = new SocketRecorder();
+            c.open(URI.create("ws://127.0.0.1:" + proxy.port() + "/s"), events);
+            events.opened.get(20, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> appA.sessions.size() == 1 && appB.sessions.size() == 1);
+            Session onA = appA.sessions.values().iterator().next();
+            proxy.freeze(); // the client hears nothing more, so it acknowledges nothing more
+            onA.sendText("never acknowledged").toCompletableFuture().get(20, TimeUnit.SECONDS); // stored
+            long killedAt = System.nanoTime();
+            storesOfA.kill(); // node A dies attached: it never detaches the session, nor renews its lease
+
+            SessionExpiredException reason = appB.expired.get(20, TimeUnit.SECONDS);
+            long afterKill = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+            assertThat(afterKill).as("not before its TTL, counted from the end of A's lease").isGreaterThanOrEqualTo(
+                    ttl.toMillis());
+            assertThat(reason.unacknowledged()).extracting(UnacknowledgedMessage::seq).containsExactly(1L);
+            assertThat(appB.events).containsOnlyOnce("expired");
+            assertThat(appA.events).doesNotContain("expired");
+            assertThat(stores.open("/s").load(onA.id()).toCompletableFuture().get(20, TimeUnit.SECONDS)).isEmpty();
+            Session heldByB = appB.sessions.values().iterator().next();
+            assertThat(heldByB.isConnected()).as("B's own session, attached on a live node, stays").isTrue();
+            assertThat(stores.open("/s").load(heldByB.id()).toCompletableFuture().get(20, TimeUnit.SECONDS))
+                    .isPresent();
+            assertThat(toB.state()).isEqualTo(SocketState.OPEN);
+            proxy.killAll(); // rather than wait for Close frames through the frozen proxy
         }
     }
 }

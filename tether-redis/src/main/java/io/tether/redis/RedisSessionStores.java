@@ -39,11 +39,16 @@ import java.util.Objects;
  *
  * <p><b>Commands per operation</b> (each a round trip; scripts by EVALSHA): {@code claim},
  * {@code confirmToken}, {@code append},
- * {@code acknowledge}, {@code recordInbound}, {@code load}: 1 script. {@code create}: 1 script, then
- * INCR of the namespace's counter if created. {@code detach}: 1 script, then ZADD into the expiry
- * index. {@code remove}: 1 script, then DECR and ZREM if removed. {@code count}: 1 GET.
+ * {@code acknowledge}, {@code recordInbound}, {@code load}: 1 script. {@code create}: an SADD into
+ * the owner's set issued with 1 script, then INCR of the namespace's counter if created.
+ * {@code claim}: the same SADD with 1 script, then SREM from the previous owner's set if another
+ * node held it. {@code detach}: 1 script, then ZADD into the expiry
+ * index. {@code remove}: 1 script, then DECR, ZREM and SREM if removed. {@code count}: 1 GET.
  * {@code takeExpired}: 16 ZRANGEBYSCORE (one per index bucket), then per candidate 1 script and
- * either a ZREM plus DECR (taken) or one index script (entry stale).
+ * either a ZREM, DECR and SREM (taken) or one index script (entry stale). {@code renewLease}: 1
+ * ZADD. {@code orphan}: 1 ZRANGEBYSCORE of the leases; per dead node 1 SRANDMEMBER, then per
+ * candidate 1 script, a ZADD into the expiry index and an SREM, or for a node with none left one
+ * script that forgets it.
  *
  * <p><b>Data layout</b> (prefix {@code tether}, namespace {@code /chat}): the session's hash
  * {@code tether:{/chat:<id>}:s} and its list of unacknowledged outbound messages
@@ -60,6 +65,15 @@ import java.util.Objects;
  * the deadline is still due, so each expired session is returned once across all nodes while stale
  * index entries (claimed or re-detached sessions) are merely corrected. Detached keys also expire in
  * Redis a {@link RedisStoreConfig#expiryGrace()} after the deadline, as a backstop.
+ *
+ * <p><b>Leases</b> ({@link SessionStore#renewLease}, {@link SessionStore#orphan}): a sorted set
+ * {@code tether:{/chat}:leases} (member node, score lease end) and per node a set
+ * {@code tether:{/chat}:own:<node>} of the ids it created or claimed, noted before the script that
+ * makes it the owner, dropped after a claim elsewhere, a remove or an expiry. Entries may be stale;
+ * {@code orphan} reads a dead node's set and lets a script on each session's slot decide whether
+ * that node still owns it without a deadline, then indexes the deadline it set and drops the entry;
+ * a dead node whose set is empty is forgotten. All of a namespace's leases and sets share the
+ * namespace's slot, as its counter does.
  *
  * <p><b>{@code count()} is approximate</b>: it reads a per-namespace counter
  * ({@code tether:{/chat}:n}) raised after a create and lowered after a remove or an expiry, each by

@@ -75,9 +75,11 @@ class RedisCommandsTest {
         String id = newId();
         warmUp();
         assertThat(counted(() -> store.create(created(id)))).containsOnly(
-                entry("evalsha", 1L), entry("incr", 1L), entry("exists", 1L), entry("hset", 1L), entry("del", 1L));
+                entry("evalsha", 1L), entry("incr", 1L), entry("sadd", 1L), // the owner's set, for orphan
+                entry("exists", 1L), entry("hset", 1L), entry("del", 1L));
         assertThat(counted(() -> store.claim(id, bytes("t0"), bytes("t1"), "node-b"))).containsOnly(
-                entry("evalsha", 1L), entry("hmget", 2L), entry("hset", 1L), entry("hincrby", 1L), entry("hdel", 1L),
+                entry("evalsha", 1L), entry("sadd", 1L), entry("srem", 1L), // into node-b's set, out of node-a's
+                entry("hmget", 2L), entry("hset", 1L), entry("hincrby", 1L), entry("hdel", 1L),
                 entry("persist", 2L), entry("lrange", 1L));
         assertThat(counted(() -> store.confirmToken(id, 2))).containsOnly(
                 entry("evalsha", 1L), entry("hmget", 1L), entry("hdel", 1L));
@@ -88,12 +90,30 @@ class RedisCommandsTest {
                 entry("pexpireat", 2L));
         assertThat(counted(() -> store.takeExpired(NOW, 10))).containsOnly(
                 entry("zrangebyscore", 16L), entry("evalsha", 1L), entry("zrem", 1L), entry("decr", 1L),
-                entry("hmget", 2L), entry("lrange", 1L), entry("del", 1L));
+                entry("srem", 1L), entry("hmget", 2L), entry("lrange", 1L), entry("del", 1L));
         assertThat(counted(store::count)).containsOnly(entry("get", 1L));
         String other = newId();
         join(store.create(created(other)));
         assertThat(counted(() -> store.remove(other, 1))).containsOnly(
-                entry("evalsha", 1L), entry("decr", 1L), entry("zrem", 1L), entry("hget", 1L), entry("del", 1L));
+                entry("evalsha", 1L), entry("decr", 1L), entry("zrem", 1L), entry("srem", 1L), entry("hmget", 1L),
+                entry("del", 1L));
+    }
+
+    @Test
+    void leases_costWhatRedisSessionStoresSays() {
+        String id = newId();
+        join(store.create(created(id)));
+        warmUp();
+        assertThat(counted(() -> store.renewLease("node-a", NOW - 1))).containsOnly(entry("zadd", 1L));
+        assertThat(counted(() -> store.orphan(NOW, 10))).containsOnly(
+                entry("zrangebyscore", 1L), entry("srandmember", 1L), // the dead nodes, then node-a's sessions
+                entry("evalsha", 1L), entry("hmget", 1L), entry("hset", 1L), entry("time", 1L),
+                entry("pexpireat", 2L), // orphan.lua
+                entry("zadd", 1L), entry("srem", 1L)); // into the expiry index, out of node-a's set
+        assertThat(counted(() -> store.orphan(NOW, 10))).containsOnly(
+                entry("zrangebyscore", 1L), entry("srandmember", 1L), // node-a's set is empty now
+                entry("evalsha", 1L), entry("zscore", 1L), entry("scard", 1L), entry("zrem", 1L)); // lease.lua
+        assertThat(counted(() -> store.orphan(NOW, 10))).containsOnly(entry("zrangebyscore", 1L));
     }
 
     @Test

@@ -45,12 +45,19 @@ import org.jspecify.annotations.Nullable;
  *     when it stops, the factory's own resources stay with whoever made it
  * @param nodeId this server's name among the nodes sharing a store (for ownership and logs);
  *     default {@code node-} and 8 random hex digits
+ * @param nodeLease with a shared store: how long this node is taken for alive after each renewal
+ *     of its lease, renewed every fifth of it ({@link #NODE_LEASE_RENEWALS}). If the node dies
+ *     (SIGKILL) holding connections, the sessions attached there are treated as detached at the end
+ *     of its lease: another node expires them a session TTL after that (and the sweep grace, 2 s).
+ *     Shorter reacts sooner to a dead node; a node that cannot renew it for that long (a pause, the
+ *     store unreachable) has its attached sessions expired by others. Default
+ *     {@link #DEFAULT_NODE_LEASE}
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
         @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
         SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate,
-        SessionStore.Factory sessionStores, String nodeId) {
+        SessionStore.Factory sessionStores, String nodeId, Duration nodeLease) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -59,6 +66,10 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RESTART_RETRY_AFTER = Duration.ofSeconds(1);
+    /** 10 s: renewed every 2 s, so four renewals in a row may fail before the lease ends. */
+    public static final Duration DEFAULT_NODE_LEASE = Duration.ofSeconds(10);
+    /** How many times per {@link #nodeLease()} the lease is renewed. */
+    public static final int NODE_LEASE_RENEWALS = 5;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -98,6 +109,10 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         if (nodeId.isBlank() || nodeId.length() > 64) {
             throw new IllegalArgumentException("nodeId must be 1 to 64 characters, was '" + nodeId + "'");
         }
+        requirePositive(nodeLease, "nodeLease");
+        if (nodeLease.toMillis() < NODE_LEASE_RENEWALS) {
+            throw new IllegalArgumentException("nodeLease must be at least " + NODE_LEASE_RENEWALS + " ms, was " + nodeLease);
+        }
     }
 
     public static Builder builder() {
@@ -128,6 +143,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private HandshakeGate handshakeGate = HandshakeGate.ACCEPT_ALL;
         private SessionStore.Factory sessionStores = namespace -> new InMemorySessionStore();
         private String nodeId = "node-" + String.format("%08x", new java.security.SecureRandom().nextInt());
+        private Duration nodeLease = DEFAULT_NODE_LEASE;
 
         private Builder() {
         }
@@ -151,6 +167,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             handshakeGate = from.handshakeGate;
             sessionStores = from.sessionStores;
             nodeId = from.nodeId;
+            nodeLease = from.nodeLease;
         }
 
         public Builder host(String value) {
@@ -249,10 +266,16 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** See {@link ServerConfig#nodeLease()}. */
+        public Builder nodeLease(Duration value) {
+            nodeLease = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
-                    staticRoot, handshakeGate, sessionStores, nodeId);
+                    staticRoot, handshakeGate, sessionStores, nodeId, nodeLease);
         }
     }
 }

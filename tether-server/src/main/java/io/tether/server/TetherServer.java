@@ -48,6 +48,8 @@ public final class TetherServer implements AutoCloseable {
     private final Map<String, SessionManager> sessionManagers;
     /** How long after its deadline a session of a node that died is expired by another node. */
     private static final Duration SWEEP_GRACE = Duration.ofSeconds(2);
+    /** How often every node sweeps for sessions of dead nodes (each endpoint with a shared store). */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
 
     private TetherServer(ServerConfig config, EventLoopGroup group, Channel serverChannel, ChannelGroup allChannels,
             ConnectionRegistry registry, Map<String, SessionManager> sessionManagers) {
@@ -71,15 +73,23 @@ public final class TetherServer implements AutoCloseable {
         ChannelGroup allChannels = new DefaultChannelGroup("tether-server", GlobalEventExecutor.INSTANCE);
         ConnectionRegistry registry = new ConnectionRegistry();
         Map<String, SessionManager> sessionManagers = new HashMap<>();
+        // The owner this process names in the stores: the node id and this run, so that a node
+        // restarted with its id does not renew the lease of the sessions its previous run held.
+        String owner = config.nodeId() + "#" + String.format("%08x", new java.security.SecureRandom().nextInt());
+        long renewEvery = Math.max(1, config.nodeLease().toMillis() / ServerConfig.NODE_LEASE_RENEWALS);
         for (Endpoint e : config.endpoints()) {
             if (e.sessions() != null) {
                 SessionManager manager = new SessionManager(e.path(), config.sessions(), e.sessions(),
-                        config.sessionStores().open(e.path()), config.nodeId(), Clock.systemUTC());
+                        config.sessionStores().open(e.path()), owner, Clock.systemUTC());
                 sessionManagers.put(e.path(), manager);
                 if (manager.sharedStore()) {
-                    // Sessions whose node died expire here; the node that held one expires it itself.
                     io.netty.channel.EventLoop loop = group.next();
-                    loop.scheduleAtFixedRate(() -> manager.sweep(SWEEP_GRACE, loop), 1, 1, TimeUnit.SECONDS);
+                    // Alive: the sessions attached here are left to this node (from before the first handshake).
+                    loop.scheduleAtFixedRate(() -> manager.renewLease(config.nodeLease()), 0, renewEvery,
+                            TimeUnit.MILLISECONDS);
+                    // Sessions whose node died expire here; the node that held one expires it itself.
+                    loop.scheduleAtFixedRate(() -> manager.sweep(SWEEP_GRACE, loop), SWEEP_EVERY.toMillis(),
+                            SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         }

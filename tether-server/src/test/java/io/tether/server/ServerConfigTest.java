@@ -62,6 +62,9 @@ class ServerConfigTest {
                 .hasMessageContaining("maxMessageSize");
         assertThatThrownBy(() -> ServerConfig.builder().nodeId(" ").build()).hasMessageContaining("nodeId");
         assertThatThrownBy(() -> ServerConfig.builder().nodeId("x".repeat(65)).build()).hasMessageContaining("nodeId");
+        assertThatThrownBy(() -> ServerConfig.builder().nodeLease(Duration.ZERO).build()).hasMessageContaining("nodeLease");
+        assertThatThrownBy(() -> ServerConfig.builder().nodeLease(Duration.ofMillis(4)).build())
+                .hasMessageContaining("nodeLease");
         assertThatThrownBy(() -> ServerConfig.builder().closeTimeout(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("closeTimeout");
         assertThatThrownBy(() -> ServerConfig.builder().ioThreads(-1).build()).hasMessageContaining("ioThreads");

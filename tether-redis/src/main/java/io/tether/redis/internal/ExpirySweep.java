@@ -105,10 +105,14 @@ final class ExpirySweep {
             byte[] member = StateCodec.text(c.id());
             byte[] bucket = keys.bucketOf(c.id());
             return switch (verdict) {
-                case "taken" -> bookkeeping(CompletableFuture.allOf(
-                                redis.zrem(bucket, member).toCompletableFuture(),
-                                redis.decr(keys.counter()).toCompletableFuture()), c)
-                        .thenApply(x -> Optional.of(StateCodec.state(c.id(), reply, 1)));
+                case "taken" -> {
+                    SessionState last = StateCodec.state(c.id(), reply, 1);
+                    yield bookkeeping(CompletableFuture.allOf(
+                                    redis.zrem(bucket, member).toCompletableFuture(),
+                                    redis.decr(keys.counter()).toCompletableFuture(),
+                                    redis.srem(keys.owned(last.owner()), member).toCompletableFuture()), c)
+                            .thenApply(x -> Optional.of(last));
+                }
                 case "later" -> correct(redis, bucket, member, c, StateCodec.bytes(reply.get(1)));
                 case "gone", "attached" -> correct(redis, bucket, member, c, REMOVE_ENTRY);
                 default -> throw new IllegalStateException("expire.lua answered " + verdict);

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
  * The key layout of one namespace. Every key of a session carries the hash tag
  * {@code {<namespace>:<id>}}, so all of them are in one Redis Cluster slot and one script may touch
  * them all; the expiry index is split into {@link #BUCKETS} sorted sets with tags of their own, and
- * the session counter has the namespace's tag. Namespace and id are escaped ({@code % : { }} as
+ * the session counter, the leases and the owners' sets have the namespace's tag (one slot, so one
+ * script may look at a lease and its node's set). Namespace and id are escaped ({@code % : { }} as
  * {@code %25 %3A %7B %7D}) so that no two (namespace, id) pairs share a key and no id can end a tag.
  *
  * <pre>
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
  * prefix:{ns:id}:out     LIST  its unacknowledged outbound messages, seq acked+1 first
  * prefix:{ns:exp:k}      ZSET  expiry index bucket k (0..15): member id, score deadline ms
  * prefix:{ns}:n          STRING sessions created minus sessions removed (for count())
+ * prefix:{ns}:leases     ZSET  node leases: member node, score lease end ms
+ * prefix:{ns}:own:node   SET   ids of the sessions the node created or claimed (may be stale)
  * </pre>
  */
 public final class Keys {
@@ -49,6 +52,16 @@ public final class Keys {
     /** The namespace's session counter. */
     public byte[] counter() {
         return bytes(base + "}:n");
+    }
+
+    /** The namespace's node leases. */
+    public byte[] leases() {
+        return bytes(base + "}:leases");
+    }
+
+    /** The set of ids of the sessions {@code node} created or claimed. */
+    public byte[] owned(String node) {
+        return bytes(base + "}:own:" + escape(node));
     }
 
     static String escape(String s) {

@@ -8,6 +8,7 @@ import io.tether.server.store.SessionState;
 import io.tether.server.store.SessionStore;
 import io.tether.server.store.StoreUnavailableException;
 import io.tether.server.store.StoredMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ public final class RedisSessionStore implements SessionStore {
     private final Keys keys;
     private final byte[] graceMillis;
     private final ExpirySweep sweep;
+    private final LeaseSweep leases;
     private volatile boolean closed;
 
     public RedisSessionStore(RedisLink link, String prefix, String namespace, Duration expiryGrace) {
@@ -40,6 +43,7 @@ public final class RedisSessionStore implements SessionStore {
         this.keys = new Keys(prefix, namespace);
         this.graceMillis = number(expiryGrace.toMillis());
         this.sweep = new ExpirySweep(keys);
+        this.leases = new LeaseSweep(keys, graceMillis);
     }
 
     @Override
@@ -69,7 +73,8 @@ public final class RedisSessionStore implements SessionStore {
         for (int i = 0; i < out.size(); i++) {
             args[9 + i] = StateCodec.message(out.get(i));
         }
-        return run(id, 0, redis -> Scripts.CREATE.<Long>run(redis, sessionKeys(id), args)
+        return run(id, 0, redis -> withOwnerNoted(redis, session.owner(), id,
+                        () -> Scripts.CREATE.<Long>run(redis, sessionKeys(id), args))
                 .thenCompose(created -> created == 1
                         ? afterwards(redis.incr(keys.counter()).toCompletableFuture(), "count the new session " + id)
                                 .thenApply(x -> true)
@@ -82,9 +87,21 @@ public final class RedisSessionStore implements SessionStore {
         byte[] presented = Objects.requireNonNull(presentedToken, "presentedToken").clone();
         byte[] next = Objects.requireNonNull(newToken, "newToken").clone();
         byte[][] args = {sha256(presented), sha256(next), StateCodec.text(Objects.requireNonNull(owner, "owner"))};
-        return run(id, 0, redis -> Scripts.CLAIM.<List<Object>>run(redis, sessionKeys(id), args)
-                .thenApply(reply -> reply.isEmpty() ? Optional.empty()
-                        : Optional.of(StateCodec.withTokens(StateCodec.state(id, reply, 0), next, presented))));
+        return run(id, 0, redis -> withOwnerNoted(redis, owner, id,
+                        () -> Scripts.CLAIM.<List<Object>>run(redis, sessionKeys(id), args))
+                .thenCompose(reply -> {
+                    if (reply.isEmpty()) {
+                        return CompletableFuture.completedFuture(Optional.<SessionState>empty());
+                    }
+                    String previous = new String(StateCodec.bytes(reply.get(0)), StandardCharsets.UTF_8);
+                    SessionState claimed = StateCodec.withTokens(StateCodec.state(id, reply, 1), next, presented);
+                    if (previous.equals(owner)) {
+                        return CompletableFuture.completedFuture(Optional.of(claimed));
+                    }
+                    return afterwards(redis.srem(keys.owned(previous), StateCodec.text(id)).toCompletableFuture(),
+                            "drop session " + id + " from its previous owner's set")
+                            .thenApply(x -> Optional.of(claimed));
+                }));
     }
 
     @Override
@@ -141,6 +158,22 @@ public final class RedisSessionStore implements SessionStore {
         return run(null, 0, redis -> sweep.take(redis, nowMillis, max));
     }
 
+    /** One ZADD into the namespace's leases. */
+    @Override
+    public CompletionStage<Void> renewLease(String node, long expiresAtMillis) {
+        Objects.requireNonNull(node, "node");
+        return run(null, 0, redis -> redis.zadd(keys.leases(), (double) expiresAtMillis, StateCodec.text(node))
+                .toCompletableFuture().thenApply(x -> null));
+    }
+
+    @Override
+    public CompletionStage<Integer> orphan(long nowMillis, int max) {
+        if (max <= 0) {
+            return CompletableFuture.completedFuture(0).minimalCompletionStage();
+        }
+        return run(null, 0, redis -> leases.orphan(redis, nowMillis, max));
+    }
+
     @Override
     public CompletionStage<Optional<SessionState>> load(String id) {
         Objects.requireNonNull(id, "id");
@@ -151,12 +184,13 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public CompletionStage<Boolean> remove(String id, long epoch) {
         Objects.requireNonNull(id, "id");
-        return run(id, epoch, redis -> Scripts.REMOVE.<Long>run(redis, sessionKeys(id), number(epoch))
-                .thenCompose(removed -> removed == 1
-                        ? afterwards(CompletableFuture.allOf(redis.decr(keys.counter()).toCompletableFuture(),
-                                redis.zrem(keys.bucketOf(id), StateCodec.text(id)).toCompletableFuture()),
-                                "uncount the removed session " + id).thenApply(x -> true)
-                        : CompletableFuture.completedFuture(false)));
+        return run(id, epoch, redis -> Scripts.REMOVE.<List<Object>>run(redis, sessionKeys(id), number(epoch))
+                .thenCompose(removed -> removed.isEmpty() ? CompletableFuture.completedFuture(false)
+                        : afterwards(CompletableFuture.allOf(redis.decr(keys.counter()).toCompletableFuture(),
+                                redis.zrem(keys.bucketOf(id), StateCodec.text(id)).toCompletableFuture(),
+                                redis.srem(keys.owned(new String(StateCodec.bytes(removed.get(0)), StandardCharsets.UTF_8)),
+                                        StateCodec.text(id)).toCompletableFuture()),
+                                "uncount the removed session " + id).thenApply(x -> true)));
     }
 
     /** The namespace's counter: one GET. Approximate, see {@link io.tether.redis.RedisSessionStores}. */
@@ -176,6 +210,21 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /**
+     * {@code script} (a create or claim making {@code node} the owner of {@code id}), issued right
+     * after an SADD noting {@code id} in {@code node}'s set, without waiting for it: so the script
+     * keeps its place in the order of the session's writes, and a node dying right after it still
+     * leaves the session to be orphaned (on one Redis server the SADD is applied first; on a
+     * cluster it goes to another master at the same time). An entry for a create or claim that then
+     * does not happen is stale and harmless (orphan.lua checks the owner); a failed SADD is logged.
+     */
+    private <T> CompletableFuture<T> withOwnerNoted(RedisClusterAsyncCommands<byte[], byte[]> redis, String node,
+            String id, Supplier<CompletableFuture<T>> script) {
+        CompletableFuture<Void> noted = afterwards(redis.sadd(keys.owned(Objects.requireNonNull(node, "owner")),
+                StateCodec.text(id)).toCompletableFuture(), "note session " + id + " in the set of its owner " + node);
+        return script.get().thenCombine(noted, (result, x) -> result);
     }
 
     private byte[][] sessionKeys(String id) {
@@ -215,7 +264,8 @@ public final class RedisSessionStore implements SessionStore {
     private static CompletableFuture<Void> afterwards(CompletableFuture<?> command, String what) {
         return command.handle((x, e) -> {
             if (e != null) {
-                log.warn("could not {} in Redis; count() may be off by one: {}", what, Failures.unwrap(e).toString());
+                log.warn("could not {} in Redis; count() may be off by one, or an owner's set keep a stale id: {}", what,
+                        Failures.unwrap(e).toString());
             }
             return null;
         });

@@ -16,12 +16,15 @@ final class Scripts {
     static final Script DETACH = session("detach", ScriptOutputType.INTEGER);
     static final Script EXPIRE = session("expire", ScriptOutputType.MULTI);
     static final Script LOAD = session("load", ScriptOutputType.MULTI);
-    static final Script REMOVE = session("remove", ScriptOutputType.INTEGER);
+    static final Script REMOVE = session("remove", ScriptOutputType.MULTI);
+    static final Script ORPHAN = session("orphan", ScriptOutputType.INTEGER);
     /** Not a session script: keeps one expiry index entry (see index.lua). */
     static final Script INDEX = Script.load("index", "", ScriptOutputType.INTEGER);
+    /** Not a session script: forgets a dead node whose sessions were all seen to (see lease.lua). */
+    static final Script LEASE = Script.load("lease", "", ScriptOutputType.INTEGER);
     /** Every script, loaded into Redis when the connection opens. */
     static final List<Script> ALL = List.of(CREATE, CLAIM, CONFIRM, APPEND, ACK, INBOUND, DETACH, EXPIRE, LOAD, REMOVE,
-            INDEX);
+            ORPHAN, INDEX, LEASE);
 
     private Scripts() {
     }

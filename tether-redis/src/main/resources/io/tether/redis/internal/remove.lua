@@ -1,6 +1,7 @@
--- remove: ARGV epoch. 1 removed, 0 not (gone, or another epoch).
-if redis.call('HGET', KEYS[1], 'ep') ~= ARGV[1] then
-  return 0
+-- remove: ARGV epoch. {owner} removed, {} not (gone, or another epoch).
+local cur = redis.call('HMGET', KEYS[1], 'ep', 'ow')
+if cur[1] ~= ARGV[1] then
+  return {}
 end
 redis.call('DEL', KEYS[1], KEYS[2])
-return 1
+return {cur[2]}

@@ -172,12 +172,34 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /**
+     * This node is alive for {@code lease} more (a shared store only): until then no other node
+     * treats the sessions attached here as detached. A failure is logged; the next renewal tries
+     * again.
+     */
+    public java.util.concurrent.CompletionStage<Void> renewLease(Duration lease) {
+        return store.renewLease(nodeId, clock.millis() + lease.toMillis()).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("{}: could not renew the lease of {}; if that lasts, other nodes expire the sessions attached"
+                        + " here: {}", path, nodeId, unwrap(error).toString());
+            }
+        });
+    }
+
+    /**
      * Expires sessions whose deadline passed more than {@code grace} ago and that no live node
      * expired itself (their node died): each is handed to this node's listener once, across all
-     * nodes. A shared store only; returns how many it expired.
+     * nodes. First gives the sessions still attached on nodes whose lease ended a deadline
+     * ({@link SessionStore#orphan}): the lease end plus their TTL. A shared store only; returns how
+     * many it expired.
      */
     public java.util.concurrent.CompletionStage<Integer> sweep(Duration grace, EventLoop loop) {
-        return store.takeExpired(clock.millis() - grace.toMillis(), 100).thenApply(expired -> {
+        return store.orphan(clock.millis(), 100).handle((orphaned, error) -> {
+            if (error != null) {
+                log.debug("{}: orphaning the sessions of dead nodes failed; the next sweep tries again: {}", path,
+                        unwrap(error).toString());
+            }
+            return null;
+        }).thenCompose(x -> store.takeExpired(clock.millis() - grace.toMillis(), 100)).thenApply(expired -> {
             for (SessionState s : expired) {
                 HandshakeRequest placeholder = HandshakeRequest.builder().path(path).build();
                 ServerSession ghost = new ServerSession(s.id(), s.epoch(), new EventLoopScheduler(loop), config, listener,
@@ -195,10 +217,21 @@ public final class SessionManager implements AutoCloseable {
         return ENCODER.encode(bits);
     }
 
-    /** Closes the store this manager opened. */
+    /**
+     * Closes the store this manager opened. With a shared store, first ends this node's lease now:
+     * a session the stop could not detach (its store write failed) is treated as detached now, not
+     * when the lease would have run out.
+     */
     @Override
     public void close() {
+        if (store.shared()) {
+            store.renewLease(nodeId, clock.millis());
+        }
         store.close();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     @Override

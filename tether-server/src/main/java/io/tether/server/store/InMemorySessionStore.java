@@ -21,6 +21,8 @@ public final class InMemorySessionStore implements SessionStore {
     private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
 
     private final Map<String, Held> sessions = new ConcurrentHashMap<>();
+    /** Node → lease end, ms. */
+    private final Map<String, Long> leases = new ConcurrentHashMap<>();
 
     /** One session's mutable state, guarded by itself. */
     private static final class Held {
@@ -154,6 +156,41 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<Void> renewLease(String node, long expiresAtMillis) {
+        leases.put(java.util.Objects.requireNonNull(node, "node"), expiresAtMillis);
+        return DONE;
+    }
+
+    /** Scans every session per dead node: fine for a map; a dead node is forgotten once all its sessions were seen. */
+    @Override
+    public CompletionStage<Integer> orphan(long nowMillis, int max) {
+        int orphaned = 0;
+        for (Map.Entry<String, Long> lease : leases.entrySet()) {
+            long end = lease.getValue();
+            if (end >= nowMillis) {
+                continue;
+            }
+            boolean all = true;
+            for (Held h : sessions.values()) {
+                if (orphaned >= max) {
+                    all = false;
+                    break;
+                }
+                synchronized (h) {
+                    if (!h.removed && h.owner.equals(lease.getKey()) && h.expiresAtMillis == Long.MAX_VALUE) {
+                        h.expiresAtMillis = end + h.ttl.toMillis();
+                        orphaned++;
+                    }
+                }
+            }
+            if (all) {
+                leases.remove(lease.getKey(), end); // unless renewed meanwhile
+            }
+        }
+        return CompletableFuture.completedStage(orphaned);
+    }
+
+    @Override
     public CompletionStage<Optional<SessionState>> load(String id) {
         Held h = sessions.get(id);
         if (h == null) {
@@ -193,6 +230,7 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public void close() {
         sessions.clear();
+        leases.clear();
     }
 
     private interface Change {

@@ -23,6 +23,13 @@ import java.util.concurrent.CompletionStage;
  * node and test decides with its own (injected) clock; a store may also drop the keys of sessions
  * long past their deadline as a backstop.
  *
+ * <p><b>Node leases.</b> A session gets a deadline when its connection ends on a live node
+ * ({@link #detach}). For a node that dies holding connections (SIGKILL, power loss) nobody detaches
+ * them, so every node that uses a shared store holds a lease, {@link #renewLease renewed} well
+ * before it ends; {@link #orphan} detaches the sessions of a node whose lease ended as of the
+ * moment it ended, and they then expire through {@link #takeExpired} like any detached session.
+ * Lease ends, like deadlines, are wall-clock milliseconds of the caller's clock.
+ *
  * <p>The contract is tested for every implementation by the same test class
  * ({@code SessionStoreContract} in tether-server's tests).
  */
@@ -84,6 +91,24 @@ public interface SessionStore extends AutoCloseable {
      * all nodes, so the application hears of each expiry once.
      */
     CompletionStage<List<SessionState>> takeExpired(long nowMillis, int max);
+
+    /**
+     * Node {@code node} (the {@code owner} it names in {@link #create} and {@link #claim}) is alive
+     * until {@code expiresAtMillis}: sets its lease end to that, later or earlier than before. A
+     * node that never held a lease has its sessions left to {@link #detach} alone.
+     */
+    CompletionStage<Void> renewLease(String node, long expiresAtMillis);
+
+    /**
+     * Detaches the sessions of dead nodes: for each node whose lease ended before
+     * {@code nowMillis}, every session it owns that has no deadline (still attached there) gets the
+     * deadline {@code leaseEnd + ttl}, as if it had been detached when the lease ended; sessions
+     * claimed by another node or detached meanwhile are left as they are. At most {@code max}
+     * sessions per call; completes with how many got a deadline. A node whose lease ended and whose
+     * sessions were all seen to is forgotten (a later {@link #renewLease} starts a new lease). Safe
+     * to run on every node at once: a session's deadline is set once.
+     */
+    CompletionStage<Integer> orphan(long nowMillis, int max);
 
     /** The session's state, if it exists (any owner; no fencing). For tests, tools and routing. */
     CompletionStage<Optional<SessionState>> load(String id);

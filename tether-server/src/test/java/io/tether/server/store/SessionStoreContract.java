@@ -336,6 +336,98 @@ public abstract class SessionStoreContract {
         assertThat(join(store.takeExpired(NOW, 2))).hasSizeLessThanOrEqualTo(2);
     }
 
+    // ---- node leases: the sessions of a node that died attached ------------------------------------
+
+    private SessionState createdBy(String id, String node) {
+        SessionState s = SessionState.created(id, bytes("t0"), node, TTL);
+        assertThat(join(store.create(s))).isTrue();
+        return s;
+    }
+
+    private List<String> expiredIds(long now) {
+        return join(store.takeExpired(now, 1000)).stream().map(SessionState::id).toList();
+    }
+
+    @Test
+    void aSessionAttachedOnANodeWhoseLeaseEnded_expiresTtlAfterTheLeaseEnd_once() {
+        String node = "dead-" + UUID.randomUUID();
+        join(store.renewLease(node, NOW));
+        String id = newId();
+        createdBy(id, node);
+        join(store.append(id, 1, List.of(text(1, "unacked"))));
+        assertThat(join(store.orphan(NOW, 100))).as("the lease ends at NOW: not yet ended").isZero();
+        assertThat(expiredIds(NOW + 100 * TTL.toMillis())).as("attached: no deadline").doesNotContain(id);
+        assertThat(join(store.orphan(NOW + 1, 100))).isEqualTo(1);
+        assertThat(join(store.orphan(NOW + 2, 100))).as("its deadline is set once").isZero();
+        assertThat(expiredIds(NOW + TTL.toMillis() - 1)).doesNotContain(id);
+        List<SessionState> taken = join(store.takeExpired(NOW + TTL.toMillis(), 100));
+        assertThat(taken).extracting(SessionState::id).containsExactly(id);
+        assertThat(taken.get(0).outbound()).as("the expiry lists what was never acknowledged")
+                .extracting(StoredMessage::seq).containsExactly(1L);
+        assertThat(expiredIds(NOW + 100 * TTL.toMillis())).doesNotContain(id);
+        assertThat(join(store.load(id))).isEmpty();
+    }
+
+    @Test
+    void orphan_leavesLiveNodes_detachedAndClaimedSessions_andNodesWithoutALease() {
+        String live = "live-" + UUID.randomUUID();
+        String dead = "dead-" + UUID.randomUUID();
+        join(store.renewLease(live, NOW + 10_000));
+        join(store.renewLease(dead, NOW - 1));
+        String onLive = newId();
+        createdBy(onLive, live);
+        String detached = newId();
+        createdBy(detached, dead);
+        join(store.detach(detached, 1, NOW + 500));
+        String claimed = newId();
+        createdBy(claimed, dead);
+        join(store.claim(claimed, bytes("t0"), bytes("t1"), live)).orElseThrow();
+        String leaseless = newId();
+        createdBy(leaseless, "leaseless-" + UUID.randomUUID());
+        assertThat(join(store.orphan(NOW, 100))).isZero();
+        assertThat(expiredIds(NOW + 499)).doesNotContain(detached);
+        assertThat(expiredIds(NOW + 100 * TTL.toMillis())).as("only the detached one had a deadline, its own")
+                .containsExactly(detached);
+        assertThat(join(store.load(onLive))).isPresent();
+        assertThat(join(store.load(claimed))).isPresent();
+        assertThat(join(store.load(leaseless))).isPresent();
+    }
+
+    @Test
+    void orphan_setsEachDeadlineOnce_acrossConcurrentCallers_atMostMaxPerCall() {
+        String dead = "dead-" + UUID.randomUUID();
+        join(store.renewLease(dead, NOW - 1));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = newId();
+            createdBy(id, dead);
+            ids.add(id);
+        }
+        assertThat(join(store.orphan(NOW, 2))).isEqualTo(2);
+        List<CompletableFuture<Integer>> callers = IntStream.range(0, 4)
+                .mapToObj(i -> store.orphan(NOW, 100).toCompletableFuture()).toList();
+        assertThat(callers.stream().mapToInt(SessionStoreContract::join).sum()).isEqualTo(3);
+        assertThat(join(store.orphan(NOW, 100))).isZero();
+        assertThat(expiredIds(NOW - 2 + TTL.toMillis())).isEmpty();
+        assertThat(expiredIds(NOW - 1 + TTL.toMillis())).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void aLeaseRenewedAfterItsNodeWasOrphaned_isANewLease() {
+        String node = "paused-" + UUID.randomUUID();
+        join(store.renewLease(node, NOW - 1));
+        String before = newId();
+        createdBy(before, node);
+        assertThat(join(store.orphan(NOW, 100))).isEqualTo(1);
+        join(store.renewLease(node, NOW + 10_000));
+        String after = newId();
+        createdBy(after, node);
+        assertThat(join(store.orphan(NOW + 5_000, 100))).isZero();
+        assertThat(expiredIds(NOW + 100 * TTL.toMillis())).containsExactly(before);
+        assertThat(join(store.orphan(NOW + 10_001, 100))).as("the new lease ended too").isEqualTo(1);
+        assertThat(expiredIds(NOW + 10_000 + TTL.toMillis())).containsExactly(after);
+    }
+
     // ---- remove and count -------------------------------------------------------------------------
 
     @Test

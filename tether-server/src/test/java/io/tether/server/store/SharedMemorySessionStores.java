@@ -63,6 +63,16 @@ public final class SharedMemorySessionStores implements SessionStore.Factory {
         }
 
         @Override
+        public CompletionStage<Void> renewLease(String node, long expiresAtMillis) {
+            return state.renewLease(node, expiresAtMillis);
+        }
+
+        @Override
+        public CompletionStage<Integer> orphan(long nowMillis, int max) {
+            return state.orphan(nowMillis, max);
+        }
+
+        @Override
         public CompletionStage<Optional<SessionState>> load(String id) {
             return state.load(id);
         }
