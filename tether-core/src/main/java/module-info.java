@@ -15,6 +15,6 @@ module io.tether.core {
     exports io.tether.core.internal.outbox to io.tether.client;
     exports io.tether.core.internal.protocol to io.tether.server, io.tether.client;
     exports io.tether.core.internal.reconnect to io.tether.server, io.tether.client;
-    exports io.tether.core.internal.session to io.tether.netty, io.tether.server, io.tether.client;
+    exports io.tether.core.internal.session to io.tether.netty, io.tether.server, io.tether.client, io.tether.redis;
     exports io.tether.core.internal.transport to io.tether.netty, io.tether.server, io.tether.client;
 }

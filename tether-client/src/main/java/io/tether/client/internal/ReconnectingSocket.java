@@ -10,6 +10,7 @@ import io.tether.core.ConnectionClosedException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 import io.tether.core.internal.session.Scheduler;
+import io.tether.core.internal.session.Stages;
 import io.tether.core.outbox.OutboxConfig;
 import io.tether.core.reconnect.ReconnectPolicy;
 import io.tether.core.session.SessionConfig;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.random.RandomGenerator;
@@ -117,7 +117,7 @@ public final class ReconnectingSocket implements TetherSocket {
                 onLoop(() -> {
                     if (attempt == a && a.connection() == null) {
                         attempt = null;
-                        onLost(unwrap(error), false);
+                        onLost(Stages.cause(error), false);
                     }
                 });
             }
@@ -167,10 +167,6 @@ public final class ReconnectingSocket implements TetherSocket {
         public void ended(ConnectionAttempt a, WebSocketConnection connection, Throwable cause, boolean worked) {
             onConnectionEnded(connection, cause, worked);
         }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     /**

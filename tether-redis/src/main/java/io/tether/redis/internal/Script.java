@@ -3,6 +3,7 @@ package io.tether.redis.internal;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.tether.core.internal.session.Stages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * One Lua script, run with EVALSHA by its SHA-1; where Redis does not have it (NOSCRIPT: a fresh or
@@ -66,7 +66,7 @@ public final class Script {
     public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[][] keys, byte[]... args) {
         CompletableFuture<T> sha = redis.<T>evalsha(sha1, output, keys, args).toCompletableFuture();
         return sha.exceptionallyCompose(e -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = Stages.cause(e);
             if (cause instanceof RedisNoScriptException) {
                 return redis.<T>eval(source, output, keys, args).toCompletableFuture();
             }

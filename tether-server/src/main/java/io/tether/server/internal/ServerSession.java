@@ -7,8 +7,11 @@ import io.tether.core.SessionExpiredException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.protocol.FrameCodec;
+import io.tether.core.internal.protocol.ReplayBuffer;
 import io.tether.core.internal.session.Scheduler;
 import io.tether.core.internal.session.SessionEngine;
+import io.tether.core.internal.session.Stages;
+import io.tether.core.reconnect.RetryAfter;
 import io.tether.core.session.Delivery;
 import io.tether.core.session.SessionConfig;
 import io.tether.core.session.SessionStats;
@@ -20,16 +23,19 @@ import io.tether.server.store.SessionMovedException;
 import io.tether.server.store.SessionState;
 import io.tether.server.store.SessionStore;
 import io.tether.server.store.StoredMessage;
-import io.tether.core.internal.protocol.ReplayBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +55,9 @@ final class ServerSession implements Session {
     private final SessionConfig config;
     private final SessionListener listener;
     private final LocalSessions locals;
-    private final java.util.concurrent.atomic.LongAdder flagged;
+    private final LongAdder flagged;
     private final SessionStore store;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final SessionEngine engine;
     /** Of the connection that created the session (or took it over on this node); no copies. */
     private final HandshakeRequest handshake;
@@ -64,6 +70,8 @@ final class ServerSession implements Session {
      * at or below it was fenced by our own resume, not by another node, and is made again.
      */
     private long claimedEpoch;
+    /** Store writes our own claim fenced off, waiting for that claim's attach to take its epoch. Session thread. */
+    private final List<Runnable> waitingForAttach = new ArrayList<>();
     /** The connection whose first frame shows the client has the new token (then the store forgets the old one). */
     private @Nullable WebSocketConnection awaitingConfirmation;
     private Scheduler.@Nullable Cancellable ttlTimer;
@@ -74,8 +82,8 @@ final class ServerSession implements Session {
      *     a previous process), or null for a new session or one this node's store keeps in memory
      */
     ServerSession(String id, long epoch, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            LocalSessions locals, java.util.concurrent.atomic.LongAdder flagged, SessionStore store, java.time.Clock clock, HandshakeRequest handshake,
-            Map<String, Object> attributes, @Nullable SessionState restored) {
+            LocalSessions locals, LongAdder flagged, SessionStore store, Clock clock,
+            HandshakeRequest handshake, Map<String, Object> attributes, @Nullable SessionState restored) {
         this.id = id;
         this.epoch = epoch;
         this.claimedEpoch = epoch;
@@ -168,39 +176,48 @@ final class ServerSession implements Session {
      * resumed on this node while it was in flight), runs it again at the epoch that claim brings,
      * once its attach has taken it. A fenced write changed nothing, so running it again is safe.
      */
-    private CompletionStage<Void> atCurrentEpoch(java.util.function.LongFunction<CompletionStage<Void>> write) {
+    private CompletionStage<Void> atCurrentEpoch(LongFunction<CompletionStage<Void>> write) {
         CompletableFuture<Void> result = new CompletableFuture<>();
+        writeAtCurrentEpoch(write, result);
+        return result;
+    }
+
+    private void writeAtCurrentEpoch(LongFunction<CompletionStage<Void>> write, CompletableFuture<Void> result) {
         long used = epoch;
         write.apply(used).whenComplete((ok, error) -> {
-            Throwable cause = error == null ? null : unwrap(error);
+            Throwable cause = error == null ? null : Stages.cause(error);
             if (cause instanceof SessionMovedException && ownClaimAfter(used)) {
-                afterAttach(() -> atCurrentEpoch(write).whenComplete((again, e2) -> {
-                    if (e2 != null) {
-                        result.completeExceptionally(e2);
-                    } else {
-                        result.complete(null);
-                    }
-                }), result);
+                scheduler.execute(() -> afterAttach(() -> writeAtCurrentEpoch(write, result), result));
             } else if (cause != null) {
                 result.completeExceptionally(cause);
             } else {
                 result.complete(null);
             }
         });
-        return result;
     }
 
-    /** Runs {@code task} on the session thread once the epoch of our latest claim is taken by its attach. */
+    /**
+     * Runs {@code task} once the epoch of our latest claim is taken by its attach: now, or from
+     * {@link #attach}; fails {@code orFail} if the session ends here first. Session thread.
+     */
     private void afterAttach(Runnable task, CompletableFuture<Void> orFail) {
-        scheduler.execute(() -> {
-            if (ended) {
-                orFail.completeExceptionally(new SessionMovedException(id, "session " + id + " ended here"));
-            } else if (epoch >= claimedEpoch()) {
-                task.run();
-            } else {
-                scheduler.schedule(() -> afterAttach(task, orFail), java.time.Duration.ofMillis(1).toNanos());
-            }
-        });
+        if (ended) {
+            orFail.completeExceptionally(new SessionMovedException(id, "session " + id + " ended here"));
+        } else if (epoch >= claimedEpoch()) {
+            task.run();
+        } else {
+            waitingForAttach.add(() -> afterAttach(task, orFail));
+        }
+    }
+
+    /** Runs what waited for this epoch (or fails it, when the session ended). Session thread. */
+    private void runWaitingForAttach() {
+        if (waitingForAttach.isEmpty()) {
+            return;
+        }
+        List<Runnable> waiting = List.copyOf(waitingForAttach);
+        waitingForAttach.clear();
+        waiting.forEach(Runnable::run);
     }
 
     long epoch() {
@@ -227,7 +244,7 @@ final class ServerSession implements Session {
 
     /** A write that needs no repeat (detach, confirmToken) failed: fine if our own claim fenced it, else let go. */
     private void bookkeepingFailed(Throwable error, long used) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Stages.cause(error);
         if (cause instanceof SessionMovedException && ownClaimAfter(used)) {
             return; // superseded by our own resume
         }
@@ -248,18 +265,17 @@ final class ServerSession implements Session {
         ended = true;
         locals.remove(this);
         cancelTtl();
+        boolean moved = cause instanceof SessionMovedException;
         WebSocketConnection c = engine.connection();
-        engine.reset(cause instanceof SessionMovedException ? "the session moved to another node"
-                : "the session store failed: " + cause.getMessage());
+        engine.reset(moved ? "the session moved to another node" : "the session store failed: " + cause.getMessage());
+        runWaitingForAttach(); // they fail now: ended
         if (c != null) {
             guard("onSessionDisconnected", () -> listener.onSessionDisconnected(this, cause));
             // 1013 either way, so that a client still here comes back: when the session moved the
             // client is elsewhere already; when the store lost it (restarted empty) the client's
             // resume gets a reset; when the store is down it retries after the hint.
-            String why = cause instanceof SessionMovedException ? "session moved or gone from the store; "
-                    : "session store unavailable; ";
-            c.close(CloseCodes.TRY_AGAIN_LATER, why + io.tether.core.reconnect.RetryAfter.format(
-                    cause instanceof SessionMovedException ? java.time.Duration.ofMillis(100) : java.time.Duration.ofSeconds(1)));
+            c.close(CloseCodes.TRY_AGAIN_LATER, (moved ? "session moved or gone from the store; " : "session store unavailable; ")
+                    + RetryAfter.format(moved ? Duration.ofMillis(100) : Duration.ofSeconds(1)));
         }
         log.info("session {}: let go ({})", id, cause.toString());
     }
@@ -275,6 +291,7 @@ final class ServerSession implements Session {
             return;
         }
         epoch = newEpoch;
+        runWaitingForAttach();
         String problem = resumed ? engine.resumeProblem(peerLastReceived) : null;
         if (problem != null) {
             // The token was good (the store rotated it), the position is not: the client lost
@@ -405,7 +422,7 @@ final class ServerSession implements Session {
             }
             if (error != null) {
                 // The store is unreachable: try again in a second rather than forget the session.
-                ttlTimer = scheduler.schedule(this::expire, java.time.Duration.ofSeconds(1).toNanos());
+                ttlTimer = scheduler.schedule(this::expire, Duration.ofSeconds(1).toNanos());
                 return;
             }
             if (Boolean.TRUE.equals(removed)) {
@@ -417,6 +434,7 @@ final class ServerSession implements Session {
                 ended = true;
                 locals.remove(this);
                 engine.reset("the session moved to or expired on another node");
+                runWaitingForAttach();
             }
         }));
     }
@@ -424,14 +442,12 @@ final class ServerSession implements Session {
     /** Fails what was never acknowledged and tells the application, once. Session thread. */
     void expired() {
         ended = true;
+        runWaitingForAttach();
         SessionExpiredException reason = engine.reset("no resume within the session's time-to-live of "
                 + config.ttl().toSeconds() + " s");
         guard("onSessionExpired", () -> listener.onSessionExpired(this, reason));
     }
 
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
 
     private void guard(String callback, Runnable call) {
         CallbackGuard.run(log, this, callback, call);

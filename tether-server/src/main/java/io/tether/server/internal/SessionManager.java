@@ -5,10 +5,12 @@ import io.tether.core.CloseCodes;
 import io.tether.core.HandshakeRequest;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
+import io.tether.core.internal.session.Stages;
 import io.tether.core.reconnect.RetryAfter;
 import io.tether.core.session.SessionConfig;
 import io.tether.netty.internal.EventLoopScheduler;
 import io.tether.server.SessionListener;
+import io.tether.server.store.SessionMovedException;
 import io.tether.server.store.SessionState;
 import io.tether.server.store.SessionStore;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +47,7 @@ public final class SessionManager implements AutoCloseable {
     private final String nodeId;
     private final Clock clock;
     private final LocalSessions locals = new LocalSessions();
-    private final java.util.concurrent.atomic.LongAdder flagged = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder flagged = new LongAdder();
 
     public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
             String nodeId, Clock clock) {
@@ -132,7 +135,7 @@ public final class SessionManager implements AutoCloseable {
             return;
         }
         local.ifPresent(stale -> stale.scheduler().execute(() -> stale.letGo(
-                new io.tether.server.store.SessionMovedException(stale.id(), "claimed again at epoch " + claimed.epoch()))));
+                new SessionMovedException(stale.id(), "claimed again at epoch " + claimed.epoch()))));
         if (!store.shared()) {
             // A memory store has no state for a session without its live engine (expiring as we speak).
             create(connection, loop, bound);
@@ -166,7 +169,7 @@ public final class SessionManager implements AutoCloseable {
 
     /** The store failed a handshake step: the client is asked to come back (1013 with a hint), nothing changed. */
     private void storeFailed(WebSocketConnection connection, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Stages.cause(error);
         log.warn("{}: session store failed during a handshake: {}", path, cause.toString());
         connection.close(CloseCodes.TRY_AGAIN_LATER, "session store unavailable; " + RetryAfter.format(STORE_RETRY_HINT));
     }
@@ -176,11 +179,11 @@ public final class SessionManager implements AutoCloseable {
      * treats the sessions attached here as detached. A failure is logged; the next renewal tries
      * again.
      */
-    public java.util.concurrent.CompletionStage<Void> renewLease(Duration lease) {
+    public CompletionStage<Void> renewLease(Duration lease) {
         return store.renewLease(nodeId, clock.millis() + lease.toMillis()).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("{}: could not renew the lease of {}; if that lasts, other nodes expire the sessions attached"
-                        + " here: {}", path, nodeId, unwrap(error).toString());
+                        + " here: {}", path, nodeId, Stages.cause(error).toString());
             }
         });
     }
@@ -192,11 +195,11 @@ public final class SessionManager implements AutoCloseable {
      * ({@link SessionStore#orphan}): the lease end plus their TTL. A shared store only; returns how
      * many it expired.
      */
-    public java.util.concurrent.CompletionStage<Integer> sweep(Duration grace, EventLoop loop) {
+    public CompletionStage<Integer> sweep(Duration grace, EventLoop loop) {
         return store.orphan(clock.millis(), 100).handle((orphaned, error) -> {
             if (error != null) {
                 log.debug("{}: orphaning the sessions of dead nodes failed; the next sweep tries again: {}", path,
-                        unwrap(error).toString());
+                        Stages.cause(error).toString());
             }
             return null;
         }).thenCompose(x -> store.takeExpired(clock.millis() - grace.toMillis(), 100)).thenApply(expired -> {
@@ -230,9 +233,6 @@ public final class SessionManager implements AutoCloseable {
         store.close();
     }
 
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
 
     @Override
     public String toString() {

@@ -334,7 +334,7 @@ public final class SessionEngine {
         j.appended(batch).whenComplete((ok, error) -> onScheduler(() -> {
             storing = false;
             if (error != null) {
-                if (j.mayHaveApplied(unwrap(error))) {
+                if (j.mayHaveApplied(Stages.cause(error))) {
                     // The store may have them, and a node that resumes the session would send them.
                     highestWritten = Math.max(highestWritten, batch.get(batch.size() - 1).seq());
                 }
@@ -374,13 +374,8 @@ public final class SessionEngine {
         }
     }
 
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-    }
-
     private void journalFailed(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Stages.cause(error);
         Journal j = journal;
         if (j != null && ended == null) {
             j.failed(cause);
