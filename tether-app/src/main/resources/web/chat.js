@@ -7,7 +7,7 @@ const wsUrl = params.get('ws') ?? `${location.protocol === 'https:' ? 'wss' : 'w
 const pingMs = Number(params.get('ping') ?? 5000);
 const $ = (id) => document.getElementById(id);
 
-const state = { nick: '', current: '', rooms: new Map(), pending: new Map(), cid: 0 };
+const state = { nick: '', node: '', current: '', rooms: new Map(), pending: new Map(), cid: 0 };
 let socket = null;
 
 function el(tag, text, cls) {
@@ -30,6 +30,7 @@ function renderStatus() {
   let st = socket ? socket.state : 'connecting';
   if (st === 'open') {
     label = socket.rtt ? `connected · RTT ${Math.round(socket.rtt.smoothed)} ms` : 'connected';
+    if (state.node) label += ` · ${state.node}`;
   } else if (st === 'reconnecting') {
     const wait = Math.max(0, (socket.nextRetryAt - Date.now()) / 1000);
     label = `reconnecting (attempt ${socket.attempt}, next try in ${wait.toFixed(1)} s)`;
@@ -117,6 +118,9 @@ function renderAll() {
 function onServerMessage(m) {
   switch (m.t) {
     case 'welcome':
+    case 'node':
+      state.node = m.node;
+      if (m.t === 'node') break;
       $('login').hidden = true;
       $('chat').hidden = false;
       break;
@@ -134,10 +138,14 @@ function onServerMessage(m) {
     case 'presence':
       room(m.room).members = m.members;
       break;
-    case 'msg':
-      room(m.room).messages.push(m);
+    case 'msg': {
+      // A room message comes once, except after our session moved from a node that died: then
+      // the new node sends what may have been stored already, flagged, and the id tells.
+      const r = room(m.room);
+      if (!r.messages.some((x) => x.id === m.id)) r.messages.push(m);
       if (m.cid) state.pending.delete(m.cid);
       break;
+    }
     case 'error':
       showError(m.error);
       if (m.cid) state.pending.delete(m.cid);

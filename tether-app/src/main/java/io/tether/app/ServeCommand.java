@@ -10,6 +10,7 @@ import io.tether.server.ServerStartException;
 import io.tether.server.TetherServer;
 import io.tether.server.demo.EchoListener;
 import io.tether.server.demo.EchoSessions;
+import io.tether.server.rooms.InMemoryRoomBus;
 import io.tether.server.rooms.RoomAuthorizer;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -100,12 +101,12 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         RedisSessionStores redis = null;
+        ChatService chat;
         ServerConfig config;
         try {
             ServerConfig.Builder builder = ServerConfig.builder();
-            if (nodeId != null) {
-                builder.nodeId(nodeId);
-            }
+            String node = nodeId != null ? nodeId : "node-" + String.format("%08x", new java.security.SecureRandom().nextInt());
+            builder.nodeId(node);
             if (store.startsWith("redis://") || store.startsWith("rediss://")) {
                 redis = RedisSessionStores.connect(store);
                 builder.sessionStores(redis);
@@ -114,6 +115,9 @@ final class ServeCommand implements Callable<Integer> {
                         + store);
                 return 2;
             }
+            // The chat's rooms live where the sessions do: with Redis, every node shares them.
+            chat = redis != null ? new ChatService(redis.rooms(), "/chat", node, RoomAuthorizer.OPEN, 50)
+                    : new ChatService(new InMemoryRoomBus(), "/chat", node, RoomAuthorizer.OPEN, 50);
             config = builder.host(host).port(port)
                     .maxFrameSize(frame).maxMessageSize(message)
                     .heartbeat(heartbeat.toConfig())
@@ -122,7 +126,7 @@ final class ServeCommand implements Callable<Integer> {
                     .admission(admissionRate == null ? AdmissionConfig.UNLIMITED
                             : AdmissionConfig.limit(admissionRate, admissionBurst))
                     .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions()))
-                    .endpoint(Endpoint.resumable("/chat", new PlainRefused(), new ChatService(RoomAuthorizer.OPEN, 50)))
+                    .endpoint(Endpoint.resumable("/chat", new PlainRefused(), chat))
                     .staticRoot("web")
                     .build();
         } catch (IllegalArgumentException e) {
@@ -134,16 +138,19 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = TetherServer.start(config);
         } catch (ServerStartException e) {
+            chat.close();
             closeQuietly(redis);
             spec.commandLine().getErr().println("tether serve: " + e.getMessage());
             return 1;
         }
         RedisSessionStores stores = redis;
+        ChatService chatService = chat;
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping: closing " + server.connectionCount() + " connections");
             out.flush();
             server.stop().toCompletableFuture().join();
+            chatService.close();
             closeQuietly(stores);
             stopped.complete(null);
         }, "tether-shutdown"));

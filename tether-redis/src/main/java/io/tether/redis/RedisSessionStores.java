@@ -2,7 +2,9 @@ package io.tether.redis;
 
 import io.lettuce.core.RedisURI;
 import io.tether.redis.internal.RedisLink;
+import io.tether.redis.internal.RedisRoomBus;
 import io.tether.redis.internal.RedisSessionStore;
+import io.tether.server.rooms.RoomBus;
 import io.tether.redis.internal.Uris;
 import io.tether.server.store.SessionStore;
 import java.util.List;
@@ -128,6 +130,21 @@ public final class RedisSessionStores implements SessionStore.Factory, AutoClose
         Objects.requireNonNull(namespace, "namespace");
         return new RedisSessionStore(link, config.keyPrefix(), namespace, config.expiryGrace());
     }
+
+    /**
+     * Rooms on the same connection ({@link io.tether.server.rooms.Rooms} of every node share them):
+     * a room's members, cursors, presence and its last {@value #ROOM_LOG_SIZE} messages (a Redis
+     * stream) on the room's slot, each change one script that also publishes, on the namespace's
+     * pub/sub channel, what the other nodes must hear. Each bus opened subscribes on a pub/sub
+     * connection of its own; a message published while a node is not subscribed is read from the
+     * log by that node's next refresh.
+     */
+    public RoomBus.Factory rooms() {
+        return (namespace, listener) -> new RedisRoomBus(link, config.keyPrefix(), namespace, ROOM_LOG_SIZE, listener);
+    }
+
+    /** Messages each room keeps in Redis (approximately: trimmed by whole stream nodes). */
+    public static final int ROOM_LOG_SIZE = 1000;
 
     /** The settings it was made with. */
     public RedisStoreConfig config() {

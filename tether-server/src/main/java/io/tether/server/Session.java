@@ -52,6 +52,14 @@ public interface Session {
      */
     CompletionStage<Void> sendText(CharSequence text);
 
+    /**
+     * {@link #sendText}, flagged as a possible duplicate: the client's application may have had this
+     * message already (it sees {@code possibleDuplicate} on its delivery) and should handle it
+     * idempotently. For messages sent again after a failure that left their first send in doubt,
+     * as {@link io.tether.server.rooms.Rooms} does for a session that moved from a node that died.
+     */
+    CompletionStage<Void> resendText(CharSequence text);
+
     /** Binary counterpart of {@link #sendText}; the array is copied. */
     CompletionStage<Void> sendBinary(byte[] data);
 

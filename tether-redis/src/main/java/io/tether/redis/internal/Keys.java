@@ -17,6 +17,11 @@ import java.nio.charset.StandardCharsets;
  * prefix:{ns}:n          STRING sessions created minus sessions removed (for count())
  * prefix:{ns}:leases     ZSET  node leases: member node, score lease end ms
  * prefix:{ns}:own:node   SET   ids of the sessions the node created or claimed (may be stale)
+ * prefix:{ns:r:room}:meta|log|m|c|p   a room: incarnation and last seq (HASH), its log (STREAM),
+ *                        members' info, cursors, presence (HASHes); see room.lua
+ * prefix:{ns:rs:id}:rooms SET   the rooms session id is in; prefix:{ns:rs:id}:info STRING its description
+ * prefix:{ns:rn}:nodes   ZSET  rooms' node heartbeats: member node, score alive until ms
+ * prefix:ns:rooms        channel of room messages and member changes (not a key)
  * </pre>
  */
 public final class Keys {
@@ -62,6 +67,32 @@ public final class Keys {
     /** The set of ids of the sessions {@code node} created or claimed. */
     public byte[] owned(String node) {
         return bytes(base + "}:own:" + escape(node));
+    }
+
+    /** A room's five keys, in room.lua's order: meta, log, members, cursors, presence. */
+    public byte[][] room(String room) {
+        String tag = base + ":r:" + escape(room) + "}:";
+        return new byte[][] {bytes(tag + "meta"), bytes(tag + "log"), bytes(tag + "m"), bytes(tag + "c"), bytes(tag + "p")};
+    }
+
+    /** The set of rooms a session is in. */
+    public byte[] roomsOf(String id) {
+        return bytes(base + ":rs:" + escape(id) + "}:rooms");
+    }
+
+    /** A session's description (its rooms' info). */
+    public byte[] description(String id) {
+        return bytes(base + ":rs:" + escape(id) + "}:info");
+    }
+
+    /** The rooms' node heartbeats. */
+    public byte[] roomNodes() {
+        return bytes(base + ":rn}:nodes");
+    }
+
+    /** The channel of the namespace's room messages. */
+    public byte[] roomChannel() {
+        return bytes(base.replace("{", "") + ":rooms");
     }
 
     static String escape(String s) {

@@ -15,6 +15,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.tether.server.store.StoreUnavailableException;
@@ -22,11 +24,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -51,6 +55,8 @@ public final class RedisLink implements AutoCloseable {
     private final Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>> connector;
     private final Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commands;
     private final Duration timeout;
+    private final Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<byte[], byte[]>>> pubSubConnector;
+    private final List<StatefulRedisPubSubConnection<byte[], byte[]>> subscriptions = new CopyOnWriteArrayList<>();
     /** The current (or last failed) attempt to open the connection; replaced only after a failure. */
     private final AtomicReference<ConnectAttempt> attempt = new AtomicReference<>();
     private volatile boolean closed;
@@ -58,7 +64,8 @@ public final class RedisLink implements AutoCloseable {
     private RedisLink(AbstractRedisClient client, ClientResources resources,
             Supplier<CompletableFuture<? extends StatefulConnection<byte[], byte[]>>> connector,
             Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commands,
-            Duration timeout) {
+            Duration timeout, Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<byte[], byte[]>>> pubSub) {
+        this.pubSubConnector = pubSub;
         this.client = client;
         this.resources = resources;
         this.connector = connector;
@@ -81,7 +88,8 @@ public final class RedisLink implements AutoCloseable {
                 .build());
         uri.setTimeout(timeout);
         return new RedisLink(client, resources, () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(),
-                c -> ((StatefulRedisConnection<byte[], byte[]>) c).async(), timeout);
+                c -> ((StatefulRedisConnection<byte[], byte[]>) c).async(), timeout,
+                () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture());
     }
 
     /** A link to a Redis Cluster, found through {@code seeds}. */
@@ -102,7 +110,8 @@ public final class RedisLink implements AutoCloseable {
         return new RedisLink(client, resources, () -> client.refreshPartitionsAsync().toCompletableFuture()
                         .thenCompose(loaded -> client.connectAsync(ByteArrayCodec.INSTANCE))
                         .thenCompose(RedisLink::connectMasters),
-                c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async(), timeout);
+                c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async(), timeout,
+                () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE).toCompletableFuture());
     }
 
     /**
@@ -154,6 +163,47 @@ public final class RedisLink implements AutoCloseable {
         return current.run(operation);
     }
 
+    /**
+     * Subscribes to {@code channel} on a connection of its own (pub/sub), in the background: tries
+     * again every second until it has it, and after a lost connection Lettuce subscribes again by
+     * itself. {@code onMessage} hears each message, {@code onSubscribed} each (re)subscription —
+     * messages published while not subscribed are lost — both on a Lettuce thread. Ends with
+     * {@link #close()}.
+     */
+    public void subscribe(byte[] channel, Consumer<byte[]> onMessage, Runnable onSubscribed) {
+        if (closed) {
+            return;
+        }
+        pubSubConnector.get().thenCompose(c -> {
+            c.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] from, byte[] message) {
+                    onMessage.accept(message);
+                }
+
+                @Override
+                public void subscribed(byte[] to, long count) {
+                    onSubscribed.run();
+                }
+            });
+            subscriptions.add(c);
+            if (closed) {
+                c.closeAsync();
+            }
+            return c.async().subscribe(channel).toCompletableFuture().whenComplete((ok, e) -> {
+                if (e != null) {
+                    subscriptions.remove(c);
+                    c.closeAsync();
+                }
+            });
+        }).whenComplete((ok, e) -> {
+            if (e != null && !closed) {
+                log.debug("subscribing to Redis failed, trying again in 1 s: {}", Failures.unwrap(e).toString());
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> subscribe(channel, onMessage, onSubscribed));
+            }
+        });
+    }
+
     /** The timeout of each command. */
     public Duration timeout() {
         return timeout;
@@ -202,6 +252,7 @@ public final class RedisLink implements AutoCloseable {
             return;
         }
         closed = true;
+        subscriptions.forEach(StatefulConnection::closeAsync);
         client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
         Future<Boolean> released = resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {

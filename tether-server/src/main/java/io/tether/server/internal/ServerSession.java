@@ -485,6 +485,12 @@ final class ServerSession implements Session {
     }
 
     @Override
+    public CompletionStage<Void> resendText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        return engine.send(false, true, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
     public CompletionStage<Void> sendBinary(byte[] data) {
         Objects.requireNonNull(data, "data");
         return engine.send(true, data.clone());

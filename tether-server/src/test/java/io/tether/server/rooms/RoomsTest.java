@@ -1,11 +1,17 @@
 package io.tether.server.rooms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tether.core.HandshakeRequest;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.session.SessionStats;
 import io.tether.server.Session;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,14 +21,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RoomsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** A session that records what it was sent. */
+    /** A session that records what it was sent; {@code stored} decides whether a send completes. */
     static final class FakeSession implements Session {
         final String id;
         final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<String> flagged = new CopyOnWriteArrayList<>();
+        volatile boolean connected = true;
+        volatile boolean ended;
 
         FakeSession(String id) {
             this.id = id;
@@ -35,7 +48,7 @@ class RoomsTest {
 
         @Override
         public boolean isConnected() {
-            return true;
+            return connected;
         }
 
         @Override
@@ -55,8 +68,17 @@ class RoomsTest {
 
         @Override
         public CompletionStage<Void> sendText(CharSequence text) {
+            if (ended) {
+                return CompletableFuture.failedFuture(new IllegalStateException("session ended here"));
+            }
             sent.add(text.toString());
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> resendText(CharSequence text) {
+            flagged.add(text.toString());
+            return sendText(text);
         }
 
         @Override
@@ -70,74 +92,252 @@ class RoomsTest {
         }
     }
 
-    @Test
-    void publish_reachesEveryMember_andOnlyMembers() {
-        Rooms rooms = new Rooms(RoomAuthorizer.OPEN, 10);
-        FakeSession a = new FakeSession("a");
-        FakeSession b = new FakeSession("b");
-        FakeSession outsider = new FakeSession("c");
-        rooms.join("lobby", a);
-        rooms.join("lobby", b);
-        rooms.join("other", outsider);
-        assertThat(rooms.publish("lobby", "hello")).isEqualTo(2);
-        assertThat(a.sent).containsExactly("hello");
-        assertThat(b.sent).containsExactly("hello");
-        assertThat(outsider.sent).isEmpty();
-        assertThat(rooms.publish("nowhere", "x")).isZero();
+    private final List<Rooms> opened = new ArrayList<>();
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
+
+    @AfterEach
+    void close() {
+        opened.forEach(Rooms::close);
+    }
+
+    /** A node's rooms; the periodic refresh is left to the test ({@link Rooms#refresh}). */
+    private Rooms node(RoomBus.Factory bus, String name, int history, RoomAuthorizer authorizer,
+            Rooms.PresenceListener presence) {
+        Rooms rooms = Rooms.builder(bus).node(name).historySize(history).authorizer(authorizer).clock(clock)
+                .refreshEvery(Duration.ofHours(1)).nodeLease(Duration.ofHours(2)).presence(presence).build();
+        opened.add(rooms);
+        return rooms;
+    }
+
+    private Rooms node(RoomBus.Factory bus, String name) {
+        return node(bus, name, 10, RoomAuthorizer.OPEN, (r, m, h) -> { });
+    }
+
+    private static <T> T done(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     @Test
-    void history_isBounded_andGivenToLateJoiners() {
-        Rooms rooms = new Rooms(RoomAuthorizer.OPEN, 3);
+    void publish_reachesEveryMember_andOnlyMembers() {
+        Rooms rooms = node(new InMemoryRoomBus(), "n1");
         FakeSession a = new FakeSession("a");
-        rooms.join("lobby", a);
+        FakeSession b = new FakeSession("b");
+        FakeSession outsider = new FakeSession("c");
+        done(rooms.join("lobby", a, "alice"));
+        done(rooms.join("lobby", b, "bob"));
+        done(rooms.join("other", outsider, "carol"));
+        assertThat(done(rooms.publish("lobby", "hello"))).isEqualTo(1);
+        await().atMost(WAIT).until(() -> a.sent.size() == 1 && b.sent.size() == 1);
+        assertThat(a.sent).containsExactly("hello");
+        assertThat(outsider.sent).isEmpty();
+        assertThat(rooms.isMember("lobby", a)).isTrue();
+        assertThat(rooms.isMember("lobby", outsider)).isFalse();
+    }
+
+    @Test
+    void history_isBounded_andGivenToLateJoiners_whoGetOnlyWhatFollows() {
+        Rooms rooms = node(new InMemoryRoomBus(), "n1", 3, RoomAuthorizer.OPEN, (r, m, h) -> { });
+        FakeSession a = new FakeSession("a");
+        done(rooms.join("lobby", a, "alice"));
         for (int i = 1; i <= 5; i++) {
-            rooms.publish("lobby", "m" + i);
+            done(rooms.publish("lobby", "m" + i));
         }
-        assertThat(rooms.join("lobby", new FakeSession("late"))).containsExactly("m3", "m4", "m5");
+        FakeSession late = new FakeSession("late");
+        Rooms.Joined joined = done(rooms.join("lobby", late, "late"));
+        assertThat(joined.history()).containsExactly("m3", "m4", "m5");
+        assertThat(joined.members()).extracting(RoomBus.Member::info).containsExactlyInAnyOrder("alice", "late");
+        done(rooms.publish("lobby", "m6"));
+        await().atMost(WAIT).until(() -> late.sent.contains("m6"));
+        assertThat(late.sent).containsExactly("m6");
+        assertThat(a.sent).containsExactly("m1", "m2", "m3", "m4", "m5", "m6");
     }
 
     @Test
     void authorizer_canRefuse() {
-        Rooms rooms = new Rooms((session, room) -> !room.equals("staff"), 3);
+        Rooms rooms = node(new InMemoryRoomBus(), "n1", 3, (session, room) -> !room.equals("staff"), (r, m, h) -> { });
         FakeSession a = new FakeSession("a");
-        assertThat(rooms.join("staff", a)).isNull();
-        assertThat(rooms.members("staff")).isEmpty();
-        assertThat(rooms.join("lobby", a)).isEmpty();
+        assertThat(done(rooms.join("staff", a, "a"))).isNull();
+        assertThat(rooms.isMember("staff", a)).isFalse();
+        assertThat(done(rooms.join("lobby", a, "a")).history()).isEmpty();
     }
 
     @Test
-    void leave_andLeaveAll_andEmptyRoomsAreForgotten() {
-        Rooms rooms = new Rooms(RoomAuthorizer.OPEN, 3);
+    void leave_andForget_andEmptyRoomsAreForgotten() {
+        Rooms rooms = node(new InMemoryRoomBus(), "n1");
         FakeSession a = new FakeSession("a");
-        rooms.join("x", a);
-        rooms.join("y", a);
-        rooms.publish("x", "old");
+        done(rooms.join("x", a, "a"));
+        done(rooms.join("y", a, "a"));
+        done(rooms.publish("x", "old"));
         assertThat(rooms.roomsOf(a)).containsExactlyInAnyOrder("x", "y");
-        assertThat(rooms.leave("x", a)).isTrue();
-        assertThat(rooms.leave("x", a)).isFalse();
-        assertThat(rooms.join("x", new FakeSession("b"))).as("history went with the empty room").isEmpty();
-        assertThat(rooms.leaveAll(a)).containsExactly("y");
+        assertThat(done(rooms.leave("x", a))).isTrue();
+        assertThat(done(rooms.leave("x", a))).isFalse();
+        assertThat(done(rooms.join("x", new FakeSession("b"), "b")).history()).as("history went with the empty room").isEmpty();
+        assertThat(done(rooms.forget(a))).containsExactly("y");
+        await().atMost(WAIT).until(() -> rooms.roomsOf(a).isEmpty());
     }
 
     @Test
-    void concurrentPublishers_everyMemberSeesTheSameOrder() throws Exception {
-        Rooms rooms = new Rooms(RoomAuthorizer.OPEN, 0);
+    void concurrentPublishers_onTwoNodes_everyMemberSeesTheSameOrder() throws Exception {
+        InMemoryRoomBus bus = new InMemoryRoomBus(5000);
+        Rooms one = node(bus, "n1");
+        Rooms two = node(bus, "n2");
         List<FakeSession> members = List.of(new FakeSession("1"), new FakeSession("2"), new FakeSession("3"));
-        members.forEach(m -> rooms.join("r", m));
+        done(one.join("r", members.get(0), "1"));
+        done(two.join("r", members.get(1), "2"));
+        done(two.join("r", members.get(2), "3"));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         for (int t = 0; t < 4; t++) {
             int thread = t;
+            Rooms via = t % 2 == 0 ? one : two;
             pool.execute(() -> {
                 for (int i = 0; i < 500; i++) {
-                    rooms.publish("r", thread + ":" + i);
+                    via.publish("r", thread + ":" + i);
                 }
             });
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(members.get(0).sent).hasSize(2000);
+        await().atMost(WAIT).until(() -> members.stream().allMatch(m -> m.sent.size() == 2000));
         assertThat(members.get(1).sent).isEqualTo(members.get(0).sent);
         assertThat(members.get(2).sent).isEqualTo(members.get(0).sent);
+    }
+
+    /** Drops the messages the test names before they reach one node's listener, as a lost pub/sub connection would. */
+    private static RoomBus.Factory lossy(RoomBus.Factory bus, AtomicReference<java.util.function.LongPredicate> drop) {
+        return (namespace, listener) -> bus.open(namespace, new RoomBus.Listener() {
+            @Override
+            public void onMessage(String room, String incarnation, long seq, String payload) {
+                if (!drop.get().test(seq)) {
+                    listener.onMessage(room, incarnation, seq, payload);
+                }
+            }
+
+            @Override
+            public void onMembersChanged(String room) {
+                listener.onMembersChanged(room);
+            }
+
+            @Override
+            public void onReconnected() {
+                listener.onReconnected();
+            }
+        });
+    }
+
+    @Test
+    void aMessageTheNodeNeverHeardOf_isReadFromTheLog_onTheNextMessage_orOnTheNextRefresh() {
+        InMemoryRoomBus bus = new InMemoryRoomBus();
+        AtomicReference<java.util.function.LongPredicate> drop = new AtomicReference<>(seq -> seq == 2 || seq == 4);
+        Rooms publisher = node(bus, "n1");
+        Rooms lossy = node(lossy(bus, drop), "n2");
+        FakeSession member = new FakeSession("m");
+        done(lossy.join("r", member, "m"));
+        for (int i = 1; i <= 4; i++) {
+            done(publisher.publish("r", "m" + i));
+        }
+        await().atMost(WAIT).until(() -> member.sent.size() == 3);
+        assertThat(member.sent).as("2 read from the log when 3 came; 4 not heard of yet").containsExactly("m1", "m2", "m3");
+        lossy.refresh();
+        await().atMost(WAIT).until(() -> member.sent.size() == 4);
+        assertThat(member.sent).containsExactly("m1", "m2", "m3", "m4");
+        assertThat(member.flagged).isEmpty();
+        assertThat(lossy.gapsLost()).isZero();
+    }
+
+    @Test
+    void aMissedStretchLongerThanTheLog_isCountedAndLogged_andTheMemberGoesOn() {
+        InMemoryRoomBus bus = new InMemoryRoomBus(2);
+        AtomicReference<java.util.function.LongPredicate> drop = new AtomicReference<>(seq -> seq <= 4);
+        Rooms publisher = node(bus, "n1");
+        Rooms lossy = node(lossy(bus, drop), "n2");
+        FakeSession member = new FakeSession("m");
+        done(lossy.join("r", member, "m"));
+        for (int i = 1; i <= 5; i++) {
+            done(publisher.publish("r", "m" + i));
+        }
+        await().atMost(WAIT).until(() -> member.sent.contains("m5"));
+        assertThat(member.sent).as("the log kept 4 and 5 only").containsExactly("m4", "m5");
+        assertThat(lossy.gapsLost()).isEqualTo(3);
+    }
+
+    @Test
+    void aSessionTakenOverByAnotherNode_continuesFromItsCursor_withWhatFollowsFlagged() {
+        InMemoryRoomBus bus = new InMemoryRoomBus();
+        Rooms one = node(bus, "n1");
+        Rooms two = node(bus, "n2");
+        Rooms talker = node(bus, "n3");
+        FakeSession onOne = new FakeSession("s");
+        done(one.describe(onOne, "sam"));
+        done(one.join("r", onOne, "sam"));
+        done(talker.publish("r", "m1"));
+        await().atMost(WAIT).until(() -> onOne.sent.size() == 1);
+        // Node one dies: its session object hears nothing more; what is published now reaches nobody.
+        onOne.ended = true;
+        one.close();
+        done(talker.publish("r", "m2"));
+        done(talker.publish("r", "m3"));
+        // The client resumes on node two: a new session object with the same id.
+        FakeSession onTwo = new FakeSession("s");
+        assertThat(done(two.attach(onTwo))).as("the nickname came along").isEqualTo("sam");
+        assertThat(onTwo.flagged).containsExactly("m2", "m3");
+        assertThat(two.isMember("r", onTwo)).isTrue();
+        done(talker.publish("r", "m4"));
+        await().atMost(WAIT).until(() -> onTwo.sent.size() == 3);
+        assertThat(onTwo.sent).containsExactly("m2", "m3", "m4");
+        assertThat(onTwo.flagged).as("live messages are not flagged").containsExactly("m2", "m3");
+        assertThat(two.resent()).isEqualTo(2);
+    }
+
+    @Test
+    void presence_followsConnections_andADeadNodesMembersGoOffline_whenItsLeaseEnds() {
+        InMemoryRoomBus bus = new InMemoryRoomBus();
+        List<List<RoomBus.Member>> seen = new CopyOnWriteArrayList<>();
+        Rooms watcher = node(bus, "w", 10, RoomAuthorizer.OPEN, (room, members, here) -> seen.add(members));
+        Rooms doomed = node(bus, "d");
+        done(watcher.join("r", new FakeSession("w1"), "walt"));
+        FakeSession dora = new FakeSession("d1");
+        done(doomed.join("r", dora, "dora"));
+        // Heartbeats: the watcher learns that node d is alive at its own next refresh.
+        await().atMost(WAIT).untilAsserted(() -> {
+            done(doomed.heartbeatNow());
+            done(watcher.heartbeatNow());
+            watcher.refresh();
+            assertThat(online(seen, "dora")).isTrue();
+        });
+        dora.connected = false;
+        done(doomed.detach(dora));
+        await().atMost(WAIT).until(() -> online(seen, "dora") == Boolean.FALSE);
+        dora.connected = true;
+        done(doomed.attach(dora));
+        await().atMost(WAIT).until(() -> online(seen, "dora") == Boolean.TRUE);
+        // Node d stops renewing its lease (it died): after the lease, the watcher shows dora offline.
+        doomed.close();
+        now.addAndGet(Duration.ofHours(2).toMillis() + 1);
+        watcher.refresh();
+        await().atMost(WAIT).until(() -> online(seen, "dora") == Boolean.FALSE);
+    }
+
+    private static Boolean online(List<List<RoomBus.Member>> seen, String who) {
+        if (seen.isEmpty()) {
+            return null;
+        }
+        return seen.get(seen.size() - 1).stream().filter(m -> m.info().equals(who)).findFirst()
+                .map(RoomBus.Member::online).orElse(null);
     }
 }

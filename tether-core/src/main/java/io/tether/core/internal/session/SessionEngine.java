@@ -270,12 +270,20 @@ public final class SessionEngine {
      * or {@link NotDeliveredException} when the session ends first (see {@link #reset}). Any thread.
      */
     public CompletionStage<Void> send(boolean binary, byte[] payload) {
+        return send(binary, false, payload);
+    }
+
+    /**
+     * {@link #send(boolean, byte[])}, flagged as a possible duplicate when {@code possibleDuplicate}
+     * (the peer's application may have had it already, from an earlier send). Any thread.
+     */
+    public CompletionStage<Void> send(boolean binary, boolean possibleDuplicate, byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         CompletableFuture<Void> future = new CompletableFuture<>();
         if (scheduler.inThread()) {
-            sendNow(binary, false, payload, future);
+            sendNow(binary, possibleDuplicate, payload, future);
         } else {
-            scheduler.execute(() -> sendNow(binary, false, payload, future));
+            scheduler.execute(() -> sendNow(binary, possibleDuplicate, payload, future));
         }
         return future;
     }

@@ -1,0 +1,7 @@
+-- ARGV: 1 payload, 2 fresh incarnation, 3 log length kept, 4 channel, 5 room. Returns the seq.
+local inc = incarnation(ARGV[2])
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '0-' .. seq, 'p', ARGV[1])
+-- M<room's length in bytes>:<room><incarnation>\n<seq>\n<payload>: a room may hold any character.
+redis.call('PUBLISH', ARGV[4], 'M' .. #ARGV[5] .. ':' .. ARGV[5] .. inc .. '\n' .. seq .. '\n' .. ARGV[1])
+return seq
