@@ -95,8 +95,10 @@ class BrowserChatTest {
     }
 
     private static String presenceOf(WebDriver d, String nick) {
-        Object online = ((JavascriptExecutor) d).executeScript("const li = [...document.querySelectorAll('#members li')]"
-                + ".find(li => li.dataset.nick === arguments[0]); return li ? li.dataset.online : 'absent';", nick);
+        // Any of the nick's sessions online counts (a page reloaded leaves its old session a member until it expires).
+        Object online = ((JavascriptExecutor) d).executeScript("const lis = [...document.querySelectorAll('#members li')]"
+                + ".filter(li => li.dataset.nick === arguments[0]); return lis.length === 0 ? 'absent'"
+                + " : String(lis.some(li => li.dataset.online === 'true'));", nick);
         return String.valueOf(online);
     }
 
@@ -168,6 +170,67 @@ class BrowserChatTest {
             System.out.printf("browser chat: bob shown offline to alice %d ms after the freeze (server bound %d ms)%n",
                     offlineMs, HEARTBEAT.detectionBound().toMillis());
             assertThat(offlineMs).isLessThan(HEARTBEAT.detectionBound().toMillis() * 3);
+        } finally {
+            quit(alice, bob);
+        }
+    }
+
+    /** The node the page says it is connected to (its status line ends with it). */
+    private static String nodeOf(WebDriver d) {
+        String text = String.valueOf(((JavascriptExecutor) d).executeScript("return document.getElementById('status').textContent"));
+        int at = text.lastIndexOf("node-");
+        return at < 0 ? "" : text.substring(at).trim();
+    }
+
+    /**
+     * The chat unchanged on three {@code tether serve --store redis://…} nodes behind nginx: alice
+     * and bob in two browsers on different nodes; bob's node is SIGKILLed; he types while his page
+     * reconnects; it resumes on another node through nginx, and both pages show every message once,
+     * in one order, and bob online.
+     */
+    @Test
+    void twoBrowsersOnDifferentNodesBehindNginx_bobsNodeKilled_nothingLostOrDoubled() throws Exception {
+        Path profiles = Files.createTempDirectory("tether-chromium");
+        WebDriver alice = null;
+        WebDriver bob = null;
+        try (io.tether.app.cluster.ChatNodes cluster = io.tether.app.cluster.ChatNodes.start(3, Duration.ofMillis(300))) {
+            alice = browser(profiles.resolve("alice"));
+            bob = browser(profiles.resolve("bob"));
+            String page = cluster.httpUrl() + "/?ping=300";
+            enter(alice, page, "alice");
+            WebDriver a = alice;
+            await().atMost(WAIT).until(() -> !nodeOf(a).isEmpty());
+            enter(bob, page, "bob");
+            WebDriver b = bob;
+            await().atMost(WAIT).until(() -> !nodeOf(b).isEmpty());
+            for (int tries = 0; nodeOf(b).equals(nodeOf(a)) && tries < 6; tries++) {
+                enter(b, page, "bob"); // a new page, a new session: round robin moves it on
+                await().atMost(WAIT).until(() -> !nodeOf(b).isEmpty());
+            }
+            String bobsNode = nodeOf(b);
+            assertThat(bobsNode).as("bob on another node than alice").isNotEqualTo(nodeOf(a));
+            await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")) && "true".equals(presenceOf(b, "alice")));
+
+            say(a, "hello bob");
+            await().atMost(WAIT).until(() -> messages(b).size() == 1);
+            say(b, "hi alice");
+            await().atMost(WAIT).until(() -> messages(a).size() == 2);
+
+            cluster.kill(bobsNode);
+            say(a, "said while bob's node was down");
+            say(b, "typed while reconnecting");
+            await().atMost(WAIT).until(() -> !nodeOf(b).isEmpty() && !nodeOf(b).equals(bobsNode) && status(b).equals("open"));
+            await().atMost(WAIT).until(() -> messages(a).size() == 4 && messages(b).size() == 4);
+            await().atMost(WAIT).until(() -> "true".equals(presenceOf(a, "bob")));
+            List<String> expected = List.of("alice: hello bob", "bob: hi alice");
+            assertThat(messages(a).subList(0, 2)).containsExactlyElementsOf(expected);
+            assertThat(messages(a)).containsExactlyInAnyOrder("alice: hello bob", "bob: hi alice",
+                    "alice: said while bob's node was down", "bob: typed while reconnecting");
+            assertThat(messages(b)).as("one order on every node").containsExactlyElementsOf(messages(a));
+            assertThat(count(b, "#pending li")).isZero();
+            shot(a, "cluster-alice-after-bobs-node-died");
+            shot(b, "cluster-bob-on-" + nodeOf(b));
+            System.out.printf("browser chat on 3 nodes: bob moved %s -> %s%n", bobsNode, nodeOf(b));
         } finally {
             quit(alice, bob);
         }

@@ -13,12 +13,7 @@ import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.reconnect.Backoff;
 import io.tether.core.reconnect.ReconnectPolicy;
 import io.tether.core.session.Delivery;
-import io.tether.testkit.PeerProcess;
-import io.tether.testkit.services.Nginx;
-import io.tether.testkit.services.RedisServer;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,21 +106,6 @@ class ClusterChatTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static PeerProcess serve(int port, String redis, String node) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        PeerProcess p = PeerProcess.start(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.tether.app.TetherCli", "serve", "--port", String.valueOf(port), "--store", redis, "--node-id", node,
-                "--ping-interval", "500ms", "--ping-timeout", "500ms");
-        assertThat(p.nextLine(Duration.ofSeconds(30))).startsWith("Tether serving");
-        return p;
-    }
-
     private static User hello(TetherClient client, URI uri, String nick) {
         User u = new User();
         u.socket = client.open(uri, u);
@@ -136,72 +116,61 @@ class ClusterChatTest {
 
     @Test
     void aliceAndBobOnDifferentNodes_bobsNodeKilled_bothSeeEveryMessageOnce_inOneOrder() throws Exception {
-        try (RedisServer redis = RedisServer.start()) {
-            List<Integer> ports = List.of(freePort(), freePort(), freePort());
-            Map<String, PeerProcess> nodes = new LinkedHashMap<>();
-            try {
-                for (int i = 0; i < 3; i++) {
-                    nodes.put("node-" + (i + 1), serve(ports.get(i), redis.uri(), "node-" + (i + 1)));
-                }
-                try (Nginx nginx = Nginx.start(ports);
-                        TetherClient client = TetherClient.create(ClientConfig.builder().resumable(true)
-                                .heartbeat(HeartbeatConfig.builder().pingInterval(Duration.ofMillis(500))
-                                        .pingTimeout(Duration.ofMillis(500)).build())
-                                .reconnect(ReconnectPolicy.builder().backoff(Backoff.exponential(Duration.ofMillis(100),
-                                        Duration.ofMillis(500))).build())
-                                .build())) {
-                    URI chat = URI.create(nginx.wsUrl() + "/chat");
-                    User alice = hello(client, chat, "alice");
-                    User bob = hello(client, chat, "bob");
-                    for (int tries = 0; bob.node().equals(alice.node()) && tries < 6; tries++) {
-                        bob.socket.close();
-                        bob = hello(client, chat, "bob"); // round robin: the next connection goes to the next node
-                    }
-                    assertThat(bob.node()).as("bob on another node than alice").isNotEqualTo(alice.node());
-                    User b = bob;
-                    alice.send("{\"t\":\"join\",\"room\":\"lobby\"}");
-                    b.send("{\"t\":\"join\",\"room\":\"lobby\"}");
-                    await().atMost(WAIT).until(() -> alice.sees("bob", true) && b.sees("alice", true));
-
-                    List<String> expected = new ArrayList<>();
-                    for (int i = 1; i <= 5; i++) {
-                        alice.send(say("a" + i));
-                        b.send(say("b" + i));
-                        expected.add("alice:a" + i);
-                        expected.add("bob:b" + i);
-                    }
-                    await().atMost(WAIT).until(() -> alice.conversation().size() == 10 && b.conversation().size() == 10);
-
-                    String bobsNode = b.node();
-                    nodes.get(bobsNode).kill();
-                    for (int i = 6; i <= 10; i++) {
-                        alice.send(say("a" + i)); // while bob's session is on no live node
-                        b.send(say("b" + i)); // queued by bob's client until it resumes
-                        expected.add("alice:a" + i);
-                        expected.add("bob:b" + i);
-                    }
-                    await().atMost(WAIT).until(() -> !b.node().equals(bobsNode));
-                    await().atMost(WAIT).until(() -> alice.conversation().size() == 20 && b.conversation().size() == 20);
-                    await().atMost(WAIT).until(() -> alice.sees("bob", true));
-
-                    assertThat(b.of("error")).as("bob's node changed, his nickname and room came along").isEmpty();
-                    assertThat(alice.of("error")).isEmpty();
-                    List<String> aliceSaw = List.copyOf(alice.conversation().values());
-                    List<String> bobSaw = List.copyOf(b.conversation().values());
-                    assertThat(bobSaw).as("one order for the room").isEqualTo(aliceSaw);
-                    assertThat(aliceSaw).containsExactlyInAnyOrderElementsOf(expected);
-                    assertThat(aliceSaw.stream().filter(s -> s.startsWith("alice:")).toList()).as("alice's in her order")
-                            .isEqualTo(expected.stream().filter(s -> s.startsWith("alice:")).toList());
-                    assertThat(aliceSaw.stream().filter(s -> s.startsWith("bob:")).toList()).as("bob's in his order")
-                            .isEqualTo(expected.stream().filter(s -> s.startsWith("bob:")).toList());
-                    assertThat(alice.unflaggedRepeats()).isEmpty();
-                    assertThat(b.unflaggedRepeats()).isEmpty();
-                    System.out.println("ClusterChatTest: bob moved " + bobsNode + " -> " + b.node() + "; repeats (flagged): alice "
-                            + alice.repeats() + ", bob " + b.repeats());
-                }
-            } finally {
-                nodes.values().forEach(PeerProcess::close);
+        try (ChatNodes cluster = ChatNodes.start(3, Duration.ofMillis(500));
+                TetherClient client = TetherClient.create(ClientConfig.builder().resumable(true)
+                        .heartbeat(HeartbeatConfig.builder().pingInterval(Duration.ofMillis(500))
+                                .pingTimeout(Duration.ofMillis(500)).build())
+                        .reconnect(ReconnectPolicy.builder().backoff(Backoff.exponential(Duration.ofMillis(100),
+                                Duration.ofMillis(500))).build())
+                        .build())) {
+            URI chat = URI.create(cluster.wsUrl() + "/chat");
+            User alice = hello(client, chat, "alice");
+            User bob = hello(client, chat, "bob");
+            for (int tries = 0; bob.node().equals(alice.node()) && tries < 6; tries++) {
+                bob.socket.close();
+                bob = hello(client, chat, "bob"); // round robin: the next connection goes to the next node
             }
+            assertThat(bob.node()).as("bob on another node than alice").isNotEqualTo(alice.node());
+            User b = bob;
+            alice.send("{\"t\":\"join\",\"room\":\"lobby\"}");
+            b.send("{\"t\":\"join\",\"room\":\"lobby\"}");
+            await().atMost(WAIT).until(() -> alice.sees("bob", true) && b.sees("alice", true));
+
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                alice.send(say("a" + i));
+                b.send(say("b" + i));
+                expected.add("alice:a" + i);
+                expected.add("bob:b" + i);
+            }
+            await().atMost(WAIT).until(() -> alice.conversation().size() == 10 && b.conversation().size() == 10);
+
+            String bobsNode = b.node();
+            cluster.kill(bobsNode);
+            for (int i = 6; i <= 10; i++) {
+                alice.send(say("a" + i)); // while bob's session is on no live node
+                b.send(say("b" + i)); // queued by bob's client until it resumes
+                expected.add("alice:a" + i);
+                expected.add("bob:b" + i);
+            }
+            await().atMost(WAIT).until(() -> !b.node().equals(bobsNode));
+            await().atMost(WAIT).until(() -> alice.conversation().size() == 20 && b.conversation().size() == 20);
+            await().atMost(WAIT).until(() -> alice.sees("bob", true));
+
+            assertThat(b.of("error")).as("bob's node changed, his nickname and room came along").isEmpty();
+            assertThat(alice.of("error")).isEmpty();
+            List<String> aliceSaw = List.copyOf(alice.conversation().values());
+            List<String> bobSaw = List.copyOf(b.conversation().values());
+            assertThat(bobSaw).as("one order for the room").isEqualTo(aliceSaw);
+            assertThat(aliceSaw).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(aliceSaw.stream().filter(s -> s.startsWith("alice:")).toList()).as("alice's in her order")
+                    .isEqualTo(expected.stream().filter(s -> s.startsWith("alice:")).toList());
+            assertThat(aliceSaw.stream().filter(s -> s.startsWith("bob:")).toList()).as("bob's in his order")
+                    .isEqualTo(expected.stream().filter(s -> s.startsWith("bob:")).toList());
+            assertThat(alice.unflaggedRepeats()).isEmpty();
+            assertThat(b.unflaggedRepeats()).isEmpty();
+            System.out.println("ClusterChatTest: bob moved " + bobsNode + " -> " + b.node() + "; repeats (flagged): alice "
+                    + alice.repeats() + ", bob " + b.repeats());
         }
     }
 
