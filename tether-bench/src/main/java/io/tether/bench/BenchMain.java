@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code java -jar tether-bench.jar server|load|idle|jmh ...}; tether-bench/run.sh drives it. */
 @Command(name = "tether-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class,
-                BenchMain.Flap.class})
+                BenchMain.Flap.class, BenchMain.Fanout.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -140,6 +140,27 @@ public final class BenchMain {
             boolean clean = new io.tether.bench.flap.FlapRun(scenario, java.time.Duration.ofSeconds(seconds), seed,
                     System.out, nodeClient).run();
             return clean ? 0 : 1;
+        }
+    }
+
+    @Command(name = "fanout", description = "Room fan-out latency: N nodes in this process, M members in one room.")
+    static final class Fanout implements Callable<Integer> {
+        @Option(names = "--store", defaultValue = "memory", description = "memory, redis (starts a local redis-server) or redis://host:port")
+        String store;
+        @Option(names = "--nodes", defaultValue = "3")
+        int nodes;
+        @Option(names = "--members", defaultValue = "100")
+        int members;
+        @Option(names = "--rate", defaultValue = "100", description = "room messages per second")
+        int rate;
+        @Option(names = "--seconds", defaultValue = "20")
+        int seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean complete = new io.tether.bench.rooms.FanoutRun(store, nodes, members, rate,
+                    java.time.Duration.ofSeconds(seconds), System.out).run();
+            return complete ? 0 : 1;
         }
     }
 

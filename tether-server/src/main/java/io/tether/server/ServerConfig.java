@@ -52,12 +52,17 @@ import org.jspecify.annotations.Nullable;
  *     Shorter reacts sooner to a dead node; a node that cannot renew it for that long (a pause, the
  *     store unreachable) has its attached sessions expired by others. Default
  *     {@link #DEFAULT_NODE_LEASE}
+ * @param storeOutageWait with a shared store: how long a session's store write that failed because
+ *     the store is unreachable is tried again (waits from 100 ms doubling to 1 s) before the session
+ *     is let go (1013 to its client). Meanwhile its connection stays open, heartbeats go on, and
+ *     what needs the store (a send's completion, the delivery of the client's next messages) waits.
+ *     Zero: let go at the first failure. Default {@link #DEFAULT_STORE_OUTAGE_WAIT}
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
         @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
         SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate,
-        SessionStore.Factory sessionStores, String nodeId, Duration nodeLease) {
+        SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -70,6 +75,8 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
     public static final Duration DEFAULT_NODE_LEASE = Duration.ofSeconds(10);
     /** How many times per {@link #nodeLease()} the lease is renewed. */
     public static final int NODE_LEASE_RENEWALS = 5;
+    /** 10 s: a Redis restart or a replica's promotion fits; a longer outage lets sessions go. */
+    public static final Duration DEFAULT_STORE_OUTAGE_WAIT = Duration.ofSeconds(10);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -110,6 +117,10 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             throw new IllegalArgumentException("nodeId must be 1 to 64 characters, was '" + nodeId + "'");
         }
         requirePositive(nodeLease, "nodeLease");
+        Objects.requireNonNull(storeOutageWait, "storeOutageWait");
+        if (storeOutageWait.isNegative()) {
+            throw new IllegalArgumentException("storeOutageWait must not be negative, was " + storeOutageWait);
+        }
         if (nodeLease.toMillis() < NODE_LEASE_RENEWALS) {
             throw new IllegalArgumentException("nodeLease must be at least " + NODE_LEASE_RENEWALS + " ms, was " + nodeLease);
         }
@@ -144,6 +155,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private SessionStore.Factory sessionStores = namespace -> new InMemorySessionStore();
         private String nodeId = "node-" + String.format("%08x", new java.security.SecureRandom().nextInt());
         private Duration nodeLease = DEFAULT_NODE_LEASE;
+        private Duration storeOutageWait = DEFAULT_STORE_OUTAGE_WAIT;
 
         private Builder() {
         }
@@ -168,6 +180,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             sessionStores = from.sessionStores;
             nodeId = from.nodeId;
             nodeLease = from.nodeLease;
+            storeOutageWait = from.storeOutageWait;
         }
 
         public Builder host(String value) {
@@ -272,10 +285,16 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** See {@link ServerConfig#storeOutageWait()}. */
+        public Builder storeOutageWait(Duration value) {
+            storeOutageWait = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
-                    staticRoot, handshakeGate, sessionStores, nodeId, nodeLease);
+                    staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait);
         }
     }
 }

@@ -80,7 +80,7 @@ public final class TetherServer implements AutoCloseable {
         for (Endpoint e : config.endpoints()) {
             if (e.sessions() != null) {
                 SessionManager manager = new SessionManager(e.path(), config.sessions(), e.sessions(),
-                        config.sessionStores().open(e.path()), owner, Clock.systemUTC());
+                        config.sessionStores().open(e.path()), owner, Clock.systemUTC(), config.storeOutageWait());
                 sessionManagers.put(e.path(), manager);
                 if (manager.sharedStore()) {
                     io.netty.channel.EventLoop loop = group.next();

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a server on the Redis store and its client see when Redis goes away and comes back: with
- * its data (the session resumes, nothing lost) and empty (the client is told of a reset).
+ * its data, briefly (the connection stays up, what needs the store waits), or for longer than the
+ * server's {@code storeOutageWait} (1013, the session resumes, nothing lost); and empty (the client
+ * is told of a reset).
  */
 @Tag("integration")
 class RedisOutageTest {
@@ -89,7 +91,12 @@ class RedisOutageTest {
     }
 
     private static TetherServer server(RedisSessionStores stores, Echo echo) {
+        return server(stores, echo, ServerConfig.DEFAULT_STORE_OUTAGE_WAIT);
+    }
+
+    private static TetherServer server(RedisSessionStores stores, Echo echo, Duration storeOutageWait) {
         return TetherServer.start(ServerConfig.builder().port(0).nodeId("node-1").sessionStores(stores)
+                .storeOutageWait(storeOutageWait)
                 .endpoint(Endpoint.resumable("/echo", new EchoListener(), echo)).build());
     }
 
@@ -108,11 +115,39 @@ class RedisOutageTest {
     }
 
     @Test
-    void redisDown_aSessionThatNeedsIt_isClosedWith1013_andResumesWithNothingLost_whenRedisIsBack() throws Exception {
+    void redisDownBriefly_theLiveConnectionKeepsRunning_andTheSendCompletesWhenRedisIsBack() throws Exception {
         try (RedisServer redis = RedisServer.start(RedisServer.Options.builder().appendOnly(true).build());
                 RedisSessionStores stores = stores(redis)) {
             Echo echo = new Echo();
-            try (TetherServer server = server(stores, echo);
+            try (TetherServer server = server(stores, echo, Duration.ofSeconds(20));
+                    TetherClient c = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
+                Client client = new Client();
+                TetherSocket socket = openAndExchange(c, server, client);
+
+                redis.stop(); // flushed: its data comes back with it
+                CompletableFuture<Void> during = socket.sendText("during").toCompletableFuture();
+                // Several command timeouts (500 ms) pass: the session waits for the store, connected.
+                await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> client.disconnects.isEmpty() && !during.isDone());
+
+                redis.restart();
+                during.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                await().atMost(WAIT).until(() -> client.texts.contains("during"));
+                assertThat(client.disconnects).as("the connection stayed up").isEmpty();
+                assertThat(echo.events).isEmpty();
+                assertThat(client.events).doesNotContain("resumed", "reset");
+                assertThat(client.texts).containsExactly("before", "during");
+            }
+        }
+    }
+
+    @Test
+    void redisDownLongerThanTheOutageWait_theSessionIsClosedWith1013_andResumesWithNothingLost_whenRedisIsBack()
+            throws Exception {
+        try (RedisServer redis = RedisServer.start(RedisServer.Options.builder().appendOnly(true).build());
+                RedisSessionStores stores = stores(redis)) {
+            Echo echo = new Echo();
+            try (TetherServer server = server(stores, echo, Duration.ofSeconds(1));
                     TetherClient c = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
                 Client client = new Client();
                 TetherSocket socket = openAndExchange(c, server, client);

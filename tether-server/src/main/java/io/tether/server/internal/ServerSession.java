@@ -22,6 +22,7 @@ import io.tether.server.SessionListener;
 import io.tether.server.store.SessionMovedException;
 import io.tether.server.store.SessionState;
 import io.tether.server.store.SessionStore;
+import io.tether.server.store.StoreUnavailableException;
 import io.tether.server.store.StoredMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +60,7 @@ final class ServerSession implements Session {
     private final LongAdder flagged;
     private final SessionStore store;
     private final Clock clock;
+    private final Duration storeOutageWait;
     private final SessionEngine engine;
     /** Of the connection that created the session (or took it over on this node); no copies. */
     private final HandshakeRequest handshake;
@@ -82,8 +85,9 @@ final class ServerSession implements Session {
      *     a previous process), or null for a new session or one this node's store keeps in memory
      */
     ServerSession(String id, long epoch, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            LocalSessions locals, LongAdder flagged, SessionStore store, Clock clock,
+            LocalSessions locals, LongAdder flagged, SessionStore store, Clock clock, Duration storeOutageWait,
             HandshakeRequest handshake, Map<String, Object> attributes, @Nullable SessionState restored) {
+        this.storeOutageWait = storeOutageWait;
         this.id = id;
         this.epoch = epoch;
         this.claimedEpoch = epoch;
@@ -147,17 +151,21 @@ final class ServerSession implements Session {
             for (ReplayBuffer.Entry e : entries) {
                 messages.add(new StoredMessage(e.seq(), e.binary(), e.possibleDuplicate(), e.payload()));
             }
-            return atCurrentEpoch(e -> store.append(id, e, messages));
+            long last = entries.get(entries.size() - 1).seq();
+            // Tried again after an outage, an append may have been applied by the failed attempt
+            // (a reply lost, not the command): then the store has it, and a repeat would be refused.
+            return atCurrentEpoch(e -> store.append(id, e, messages), e -> store.load(id).thenApply(state ->
+                    state.isPresent() && state.get().epoch() == e && state.get().outboundLastSeq() >= last));
         }
 
         @Override
         public CompletionStage<Void> acknowledged(long upTo) {
-            return atCurrentEpoch(e -> store.acknowledge(id, e, upTo));
+            return atCurrentEpoch(e -> store.acknowledge(id, e, upTo), null); // idempotent: never goes back
         }
 
         @Override
         public CompletionStage<Void> inbound(long delivering, long delivered) {
-            return atCurrentEpoch(e -> store.recordInbound(id, e, delivering, delivered));
+            return atCurrentEpoch(e -> store.recordInbound(id, e, delivering, delivered), null); // idempotent
         }
 
         @Override
@@ -175,25 +183,65 @@ final class ServerSession implements Session {
      * Runs a store write at the current epoch; when our own newer claim fenced it off (the client
      * resumed on this node while it was in flight), runs it again at the epoch that claim brings,
      * once its attach has taken it. A fenced write changed nothing, so running it again is safe.
+     * When the store is unreachable, tries again for up to {@code storeOutageWait} (waits 100 ms
+     * doubling to 1 s), first asking {@code applied} (if not null) whether the failed attempt took
+     * effect after all; the connection stays open meanwhile.
      */
-    private CompletionStage<Void> atCurrentEpoch(LongFunction<CompletionStage<Void>> write) {
+    private CompletionStage<Void> atCurrentEpoch(LongFunction<CompletionStage<Void>> write,
+            @Nullable LongFunction<CompletionStage<Boolean>> applied) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        writeAtCurrentEpoch(write, result);
+        writeAtCurrentEpoch(write, applied, result, 0, 0);
         return result;
     }
 
-    private void writeAtCurrentEpoch(LongFunction<CompletionStage<Void>> write, CompletableFuture<Void> result) {
+    private void writeAtCurrentEpoch(LongFunction<CompletionStage<Void>> write,
+            @Nullable LongFunction<CompletionStage<Boolean>> applied, CompletableFuture<Void> result, int retries,
+            long outageEnds) {
         long used = epoch;
         write.apply(used).whenComplete((ok, error) -> {
             Throwable cause = error == null ? null : Stages.cause(error);
             if (cause instanceof SessionMovedException && ownClaimAfter(used)) {
-                scheduler.execute(() -> afterAttach(() -> writeAtCurrentEpoch(write, result), result));
+                scheduler.execute(() -> afterAttach(() -> writeAtCurrentEpoch(write, applied, result, 0, 0), result));
+            } else if (cause instanceof StoreUnavailableException) {
+                scheduler.execute(() -> retryAfterOutage(write, applied, result, retries, outageEnds, used, cause));
             } else if (cause != null) {
                 result.completeExceptionally(cause);
             } else {
                 result.complete(null);
             }
         });
+    }
+
+    /** The store could not be reached: try again later, or give up once the outage lasted too long. Session thread. */
+    private void retryAfterOutage(LongFunction<CompletionStage<Void>> write,
+            @Nullable LongFunction<CompletionStage<Boolean>> applied, CompletableFuture<Void> result, int retries,
+            long outageEnds, long used, Throwable cause) {
+        long now = scheduler.nanoTime();
+        long ends = outageEnds != 0 ? outageEnds : now + storeOutageWait.toNanos();
+        if (ended || now - ends >= 0) {
+            result.completeExceptionally(cause);
+            return;
+        }
+        if (retries == 0) {
+            log.warn("session {}: the store is unreachable ({}); trying again for up to {} ms", id, cause.getMessage(),
+                    storeOutageWait.toMillis());
+        }
+        long delay = Math.min(TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(100) << Math.min(retries, 4));
+        scheduler.schedule(() -> {
+            if (applied == null) {
+                writeAtCurrentEpoch(write, null, result, retries + 1, ends);
+                return;
+            }
+            applied.apply(used).whenComplete((done, e) -> {
+                if (e != null) {
+                    scheduler.execute(() -> retryAfterOutage(write, applied, result, retries + 1, ends, used, Stages.cause(e)));
+                } else if (done) {
+                    result.complete(null);
+                } else {
+                    writeAtCurrentEpoch(write, applied, result, retries + 1, ends);
+                }
+            });
+        }, Math.min(delay, Math.max(0, ends - now)));
     }
 
     /**

@@ -46,11 +46,13 @@ public final class SessionManager implements AutoCloseable {
     private final SessionStore store;
     private final String nodeId;
     private final Clock clock;
+    private final Duration storeOutageWait;
     private final LocalSessions locals = new LocalSessions();
     private final LongAdder flagged = new LongAdder();
 
     public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
-            String nodeId, Clock clock) {
+            String nodeId, Clock clock, Duration storeOutageWait) {
+        this.storeOutageWait = storeOutageWait;
         this.path = path;
         this.config = config;
         this.listener = listener;
@@ -142,7 +144,7 @@ public final class SessionManager implements AutoCloseable {
             return;
         }
         ServerSession session = new ServerSession(claimed.id(), claimed.epoch(), new EventLoopScheduler(loop), config,
-                listener, locals, flagged, store, clock, connection.handshake(), connection.attributes(), claimed);
+                listener, locals, flagged, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), claimed);
         locals.replace(session);
         bound.accept(session);
         session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
@@ -159,7 +161,7 @@ public final class SessionManager implements AutoCloseable {
                         create(connection, loop, bound); // 128 random bits collided: draw again
                     } else {
                         ServerSession session = new ServerSession(id, 1, new EventLoopScheduler(loop), config, listener,
-                                locals, flagged, store, clock, connection.handshake(), connection.attributes(), null);
+                                locals, flagged, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), null);
                         locals.replace(session);
                         bound.accept(session);
                         session.attach(connection, false, 0, token, 1);
@@ -206,7 +208,7 @@ public final class SessionManager implements AutoCloseable {
             for (SessionState s : expired) {
                 HandshakeRequest placeholder = HandshakeRequest.builder().path(path).build();
                 ServerSession ghost = new ServerSession(s.id(), s.epoch(), new EventLoopScheduler(loop), config, listener,
-                        locals, flagged, store, clock, placeholder, Map.of(), s);
+                        locals, flagged, store, clock, storeOutageWait, placeholder, Map.of(), s);
                 loop.execute(ghost::expired);
             }
             return expired.size();

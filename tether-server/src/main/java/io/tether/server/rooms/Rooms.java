@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Rooms implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rooms.class);
+    /** Rooms whose names start with this are sessions' inboxes ({@link #register}). */
+    public static final String INBOX = "@";
     /** At most this many messages are read from a room's log in one step. */
     private static final int RANGE_MAX = 1000;
 
@@ -157,26 +159,59 @@ public final class Rooms implements AutoCloseable {
     public CompletionStage<@Nullable Joined> join(String room, Session session, String info) {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(info, "info");
+        if (isInbox(room)) {
+            throw new IllegalArgumentException("room names starting with '" + INBOX + "' are sessions' inboxes: " + room);
+        }
         if (!authorizer.mayJoin(session, room)) {
             return CompletableFuture.completedFuture(null);
         }
         held.put(session.id(), session);
         LocalRoom lr = local.computeIfAbsent(room, LocalRoom::new);
-        CompletableFuture<@Nullable Joined> result = new CompletableFuture<>();
-        lr.queue.run(() -> bus.join(room, session.id(), info, node, historySize).thenCompose(joined -> {
+        return lr.queue.run(() -> bus.join(room, session.id(), info, node, historySize).thenCompose(joined -> {
             adoptIncarnation(lr, joined.incarnation());
             lr.members.put(session.id(), new Member(session, joined.lastSeq()));
             List<String> history = joined.history().stream().map(RoomBus.Entry::payload).toList();
-            return bus.status(room, liveNodes()).thenAccept(status -> {
+            return bus.status(room, liveNodes()).thenApply(status -> {
                 showPresence(lr, status.members());
-                result.complete(new Joined(history, status.members()));
+                return new Joined(history, status.members());
             });
-        }).whenComplete((x, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
+        }));
+    }
+
+    /**
+     * Makes {@code session} reachable by id from any node ({@link #sendTo}): it gets an inbox, a
+     * room of its own that follows it from node to node like its other rooms. Idempotent.
+     */
+    public CompletionStage<Void> register(Session session) {
+        held.put(session.id(), session);
+        String inbox = INBOX + session.id();
+        LocalRoom lr = local.computeIfAbsent(inbox, LocalRoom::new);
+        return lr.queue.run(() -> bus.join(inbox, session.id(), "", node, 0).thenAccept(joined -> {
+            adoptIncarnation(lr, joined.incarnation());
+            Member m = lr.members.get(session.id());
+            if (m == null || m.session != session) {
+                lr.members.put(session.id(), new Member(session, joined.lastSeq()));
             }
         }));
-        return result;
+    }
+
+    /**
+     * Sends {@code message} to the session {@code sessionId}, wherever it is held: this node or
+     * another, connected or not; in the order sent from this node, and once (a repeat after the
+     * session moved from a node that died is flagged, as in any room). Completes when the bus has
+     * it; fails with {@link IllegalArgumentException} when the session never {@link #register registered}
+     * or has been forgotten.
+     */
+    public CompletionStage<Long> sendTo(String sessionId, String message) {
+        String inbox = INBOX + Objects.requireNonNull(sessionId, "sessionId");
+        return bus.position(inbox, sessionId).thenCompose(position -> position == null
+                ? CompletableFuture.failedFuture(new IllegalArgumentException("no session " + sessionId
+                        + " registered for messages by id (it never registered, or it ended)"))
+                : bus.publish(inbox, message));
+    }
+
+    private static boolean isInbox(String room) {
+        return room.startsWith(INBOX);
     }
 
     /** Removes {@code session} from {@code room}; completes with whether it was a member. */
@@ -185,16 +220,10 @@ public final class Rooms implements AutoCloseable {
         if (lr == null) {
             return bus.leave(room, session.id());
         }
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        lr.queue.run(() -> bus.leave(room, session.id()).thenAccept(was -> {
+        return lr.queue.run(() -> bus.leave(room, session.id()).thenApply(was -> {
             dropMember(lr, session.id());
-            result.complete(was);
-        }).whenComplete((x, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            }
+            return was;
         }));
-        return result;
     }
 
     /**
@@ -219,7 +248,7 @@ public final class Rooms implements AutoCloseable {
     public List<String> roomsOf(Session session) {
         List<String> in = new ArrayList<>();
         local.forEach((name, lr) -> {
-            if (isMember(name, session)) {
+            if (!isInbox(name) && isMember(name, session)) {
                 in.add(name);
             }
         });
@@ -316,8 +345,9 @@ public final class Rooms implements AutoCloseable {
             adoptIncarnation(lr, position.incarnation());
             Member m = new Member(session, position.cursor());
             lr.members.put(session.id(), m);
-            return catchUp(lr, m, position.incarnation(), position.lastSeq())
-                    .thenCompose(x -> bus.presence(room, session.id(), node, session.isConnected()));
+            CompletionStage<Void> caughtUp = catchUp(lr, m, position.incarnation(), position.lastSeq());
+            return isInbox(room) ? caughtUp
+                    : caughtUp.thenCompose(x -> bus.presence(room, session.id(), node, session.isConnected()));
         }));
     }
 
@@ -460,12 +490,22 @@ public final class Rooms implements AutoCloseable {
 
     /** Heartbeat to the bus, then each room held here: catch up and show changed presence. Scheduler thread (tests: theirs). */
     void refresh() {
+        refresh(false);
+    }
+
+    /**
+     * Inboxes ({@code withInboxes} false) are left out of the periodic refresh: one status read per
+     * session per second would cost more than it saves; a message missed there is read from the log
+     * with the next one, and all of them are refreshed after the bus reconnected.
+     */
+    private void refresh(boolean withInboxes) {
         heartbeatNow().whenComplete((live, e) -> {
             if (e != null) {
                 log.debug("rooms heartbeat failed: {}", e.toString());
                 return;
             }
-            local.values().stream().filter(lr -> !lr.members.isEmpty()).forEach(this::refreshRoom);
+            local.values().stream().filter(lr -> !lr.members.isEmpty() && (withInboxes || !isInbox(lr.name)))
+                    .forEach(this::refreshRoom);
         });
     }
 
@@ -492,6 +532,9 @@ public final class Rooms implements AutoCloseable {
     }
 
     private void showPresence(LocalRoom lr, List<RoomBus.Member> members) {
+        if (isInbox(lr.name)) {
+            return;
+        }
         List<RoomBus.Member> sorted = members.stream()
                 .sorted(java.util.Comparator.comparing(RoomBus.Member::info).thenComparing(RoomBus.Member::sessionId))
                 .toList();
@@ -526,7 +569,7 @@ public final class Rooms implements AutoCloseable {
 
         @Override
         public void onReconnected() {
-            scheduler.execute(Rooms.this::refresh);
+            scheduler.execute(() -> refresh(true));
         }
     }
 

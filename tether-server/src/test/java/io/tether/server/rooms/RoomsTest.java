@@ -305,6 +305,37 @@ class RoomsTest {
     }
 
     @Test
+    void sendTo_reachesASessionByIdOnAnyNode_andFollowsItWhenItMoves() {
+        InMemoryRoomBus bus = new InMemoryRoomBus();
+        Rooms one = node(bus, "n1");
+        Rooms two = node(bus, "n2");
+        Rooms sender = node(bus, "n3");
+        FakeSession onOne = new FakeSession("s");
+        done(one.register(onOne));
+        done(one.register(onOne));
+        assertThat(done(sender.sendTo("s", "d1"))).isEqualTo(1);
+        await().atMost(WAIT).until(() -> onOne.sent.size() == 1);
+        assertThat(onOne.sent).containsExactly("d1");
+        assertThat(one.roomsOf(onOne)).as("an inbox is not one of the session's rooms").isEmpty();
+        // The session's node dies; what is sent meanwhile waits in the inbox's log.
+        onOne.ended = true;
+        one.close();
+        done(sender.sendTo("s", "d2"));
+        FakeSession onTwo = new FakeSession("s");
+        done(two.attach(onTwo));
+        done(sender.sendTo("s", "d3"));
+        await().atMost(WAIT).until(() -> onTwo.sent.size() == 2);
+        assertThat(onTwo.sent).containsExactly("d2", "d3");
+        assertThat(onTwo.flagged).containsExactly("d2");
+        assertThat(done(two.forget(onTwo))).containsExactly(Rooms.INBOX + "s");
+        assertThat(sender.sendTo("s", "after the end").toCompletableFuture())
+                .failsWithin(WAIT).withThrowableThat().withMessageContaining("no session s registered");
+        assertThat(sender.sendTo("nobody", "x").toCompletableFuture()).failsWithin(WAIT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sender.join("@s", onTwo, "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inboxes");
+    }
+
+    @Test
     void presence_followsConnections_andADeadNodesMembersGoOffline_whenItsLeaseEnds() {
         InMemoryRoomBus bus = new InMemoryRoomBus();
         List<List<RoomBus.Member>> seen = new CopyOnWriteArrayList<>();

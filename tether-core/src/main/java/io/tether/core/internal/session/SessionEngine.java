@@ -148,8 +148,14 @@ public final class SessionEngine {
     private long ackStored;
     private boolean storingAck;
     private final ArrayDeque<Received> received = new ArrayDeque<>();
-    /** Handed to the application up to here: recorded as delivering, and the listener returned. */
+    /**
+     * Handled up to here: recorded as delivering, the listener returned, and what it sent meanwhile
+     * is stored. Only then may a message be recorded as delivered: a node that dies before has the
+     * next one deliver it again (flagged), instead of leaving its replies unsent (an echo lost).
+     */
     private long handled;
+    /** Messages whose listener returned, each with our last seq at that moment, until that is stored. */
+    private final ArrayDeque<long[]> returned = new ArrayDeque<>();
     private long recordedDelivering;
     private long recordedDelivered;
     private boolean recording;
@@ -355,6 +361,11 @@ public final class SessionEngine {
             }
             writeDurable();
             storeAppends();
+            long before = handled;
+            advanceHandled();
+            if (handled > before) {
+                recordInbound(); // the replies of these messages are stored: they count as handled now
+            }
         }));
     }
 
@@ -540,7 +551,15 @@ public final class SessionEngine {
             }
             delivered++;
             deliverPayload(r.binary(), r.payload(), new Delivery(r.seq(), r.possibleDuplicate() || again));
-            handled = r.seq();
+            returned.addLast(new long[] {r.seq(), replay.lastSeq()});
+            advanceHandled();
+        }
+    }
+
+    /** Moves {@link #handled} over the messages whose listener's sends are all stored. */
+    private void advanceHandled() {
+        while (!returned.isEmpty() && returned.peekFirst()[1] <= durableSeq) {
+            handled = returned.pollFirst()[0];
         }
     }
 

@@ -174,6 +174,36 @@ class SessionEngineJournalTest {
     }
 
     @Test
+    void aMessageCountsAsHandled_onlyOnceTheRepliesItsListenerSent_areStored() {
+        java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
+        SessionEngine engine = new SessionEngine(SessionConfig.DEFAULT, scheduler, new SessionEngine.Receiver() {
+            @Override
+            public void onText(String text) {
+                self.get().send(false, ("echo " + text).getBytes(StandardCharsets.UTF_8)); // an echo, sent in the listener
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+            }
+        });
+        engine.useJournal(journal, null);
+        self.set(engine);
+        CapturingConnection c = new CapturingConnection();
+        engine.attach(c, 0);
+        engine.onFrame(c, data(1, 0, "a"));
+        journal.pending.poll().done().complete(null); // "inbound 1,0": delivering recorded, handed over
+        assertThat(journal.log).containsExactly("inbound 1,0", "append 1,1");
+        engine.onFrame(c, data(2, 0, "b")); // delivered meanwhile; its echo waits to batch
+        journal.pending.poll().done().complete(null); // "inbound 2,0"
+        assertThat(journal.log).as("neither counts as handled while its echo is not stored")
+                .containsExactly("inbound 1,0", "append 1,1", "inbound 2,0");
+        journal.pending.poll().done().complete(null); // "append 1,1" stored: a is handled, b's echo goes out
+        assertThat(journal.log).containsExactly("inbound 1,0", "append 1,1", "inbound 2,0", "append 2,2", "inbound 2,1");
+        journal.completeAll();
+        assertThat(journal.log).last().isEqualTo("inbound 2,2");
+    }
+
+    @Test
     void aBurstOfReceivedMessages_isRecordedInFewWrites_andDeliveredInOrder() {
         SessionEngine engine = engine(null);
         CapturingConnection c = new CapturingConnection();
