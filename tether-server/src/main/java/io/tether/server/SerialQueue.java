@@ -29,24 +29,33 @@ public final class SerialQueue {
      * Queues {@code step}, to be started after every step queued before it has completed. The
      * returned stage completes as the step's stage does, or with what the step threw.
      */
-    public synchronized <T> CompletableFuture<T> run(Supplier<? extends CompletionStage<T>> step) {
+    public <T> CompletableFuture<T> run(Supplier<? extends CompletionStage<T>> step) {
         Objects.requireNonNull(step, "step");
         CompletableFuture<T> result = new CompletableFuture<>();
-        tail = tail.thenCompose(x -> {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> previous;
+        synchronized (this) {
+            previous = tail;
+            tail = mine;
+        }
+        // Started outside the lock: a step that runs at once (the queue was idle) may take locks of
+        // its own, and one taken while holding ours could deadlock with a thread queueing from
+        // under such a lock.
+        previous.whenComplete((x, ignored) -> {
             CompletionStage<T> s;
             try {
                 s = step.get();
             } catch (RuntimeException e) {
                 s = CompletableFuture.failedFuture(e);
             }
-            return s.handle((ok, e) -> {
+            s.whenComplete((ok, e) -> {
                 if (e != null) {
                     log.warn("{}: a step failed: {}", name, e.toString());
                     result.completeExceptionally(e);
                 } else {
                     result.complete(ok);
                 }
-                return (Void) null;
+                mine.complete(null);
             });
         });
         return result;

@@ -77,6 +77,8 @@ public final class FanoutRun {
         AtomicLong joined = new AtomicLong();
         Recorder latency = new Recorder(3);
         AtomicLong received = new AtomicLong();
+        AtomicLong disorder = new AtomicLong();
+        AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
         ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
         try (TetherClient client = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
             for (int i = 0; i < nodes; i++) {
@@ -93,11 +95,19 @@ public final class FanoutRun {
             for (int m = 0; m < members; m++) {
                 TetherServer s = servers.get(m % nodes);
                 TetherSocket socket = client.open(URI.create("ws://127.0.0.1:" + s.port() + "/room"), new SocketListener() {
+                    private long last;
+
                     @Override
                     public void onText(TetherSocket socket, String text) {
                         long sent = Long.parseLong(text);
-                        latency.recordValue(Math.max(0, System.nanoTime() - sent) / 1000);
-                        received.incrementAndGet();
+                        if (sent <= last) {
+                            disorder.incrementAndGet(); // a repeat or out of order
+                        }
+                        last = Math.max(last, sent);
+                        if (sent >= measureFrom.get()) {
+                            latency.recordValue(Math.max(0, System.nanoTime() - sent) / 1000);
+                            received.incrementAndGet();
+                        }
                     }
                 });
                 socket.sendText("join");
@@ -123,14 +133,16 @@ public final class FanoutRun {
                     done.countDown();
                     return;
                 }
+                long stamp = System.nanoTime();
                 if (!measuring[0] && now > warmupEnd) {
                     measuring[0] = true;
+                    measureFrom.set(stamp); // messages from here on are counted
                     latency.getIntervalHistogram(); // drop the warm-up
-                    received.set(0);
-                    published.set(0);
                 }
-                published.incrementAndGet();
-                from.publish("bench", Long.toString(System.nanoTime()));
+                if (measuring[0]) {
+                    published.incrementAndGet();
+                }
+                from.publish("bench", Long.toString(stamp));
             }, 0, periodMicros, TimeUnit.MICROSECONDS);
             done.await();
             publisher.shutdown();
@@ -141,12 +153,12 @@ public final class FanoutRun {
             }
             var h = latency.getIntervalHistogram();
             out.printf("fanout store=%s nodes=%d members=%d rate=%d/s seconds=%d: published %d, deliveries %d of %d, "
-                            + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                            + "repeated or out of order %d, latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     store, nodes, members, rate, duration.toSeconds(), published.get(), received.get(), expected,
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                    disorder.get(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
             sockets.forEach(TetherSocket::close);
-            return received.get() >= expected;
+            return received.get() == expected && disorder.get() == 0;
         } finally {
             publisher.shutdownNow();
             servers.forEach(TetherServer::close);

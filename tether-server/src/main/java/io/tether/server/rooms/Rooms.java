@@ -108,6 +108,10 @@ public final class Rooms implements AutoCloseable {
         /** Written by queue steps only; read by any thread ({@link #isMember}). */
         final Map<String, Member> members = new ConcurrentHashMap<>();
         @Nullable List<RoomBus.Member> shown;
+        /** Cursors stored by members' sessions, not yet written to the bus; guarded by itself. */
+        final Map<String, Long> cursors = new java.util.HashMap<>();
+        boolean advancing;
+        @Nullable String cursorIncarnation;
 
         LocalRoom(String name) {
             this.name = name;
@@ -455,11 +459,7 @@ public final class Rooms implements AutoCloseable {
     private void track(LocalRoom lr, String incarnation, Member m, long seq, CompletionStage<Void> sent) {
         sent.whenComplete((ok, e) -> {
             if (e == null) {
-                bus.advance(lr.name, incarnation, Map.of(m.session.id(), seq)).whenComplete((x, f) -> {
-                    if (f != null) {
-                        log.debug("room {}: cursor of {} not moved to {}: {}", lr.name, m.session.id(), seq, f.toString());
-                    }
-                });
+                moveCursor(lr, incarnation, m.session.id(), seq);
                 return;
             }
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -484,6 +484,46 @@ public final class Rooms implements AutoCloseable {
      * The member is no longer held here. The room stays in {@link #local} even when empty: a join
      * may be on its way into its queue, and a room removed under it would never hear of messages.
      */
+    /**
+     * Notes a member's new cursor and writes the room's noted cursors to the bus in one call, one
+     * call at a time: under load the cursors of every member and message since the last call go
+     * together (a cursor lagging only widens what a takeover resends, flagged).
+     */
+    private void moveCursor(LocalRoom lr, String incarnation, String sessionId, long seq) {
+        synchronized (lr.cursors) {
+            if (!incarnation.equals(lr.cursorIncarnation)) {
+                lr.cursors.clear(); // cursors in an incarnation that is gone are worth nothing
+                lr.cursorIncarnation = incarnation;
+            }
+            lr.cursors.merge(sessionId, seq, Math::max);
+            if (lr.advancing) {
+                return;
+            }
+            lr.advancing = true;
+        }
+        flushCursors(lr);
+    }
+
+    private void flushCursors(LocalRoom lr) {
+        Map<String, Long> batch;
+        String incarnation;
+        synchronized (lr.cursors) {
+            if (lr.cursors.isEmpty() || lr.cursorIncarnation == null) {
+                lr.advancing = false;
+                return;
+            }
+            batch = Map.copyOf(lr.cursors);
+            lr.cursors.clear();
+            incarnation = lr.cursorIncarnation;
+        }
+        bus.advance(lr.name, incarnation, batch).whenComplete((x, f) -> {
+            if (f != null) {
+                log.debug("room {}: {} cursors not moved: {}", lr.name, batch.size(), f.toString());
+            }
+            flushCursors(lr);
+        });
+    }
+
     private void dropMember(LocalRoom lr, String sessionId) {
         lr.members.remove(sessionId);
     }
