@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code java -jar tether-bench.jar server|load|idle|jmh ...}; tether-bench/run.sh drives it. */
 @Command(name = "tether-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class,
-                BenchMain.Flap.class, BenchMain.Fanout.class})
+                BenchMain.Flap.class, BenchMain.Fanout.class, BenchMain.Resume.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -158,9 +158,22 @@ public final class BenchMain {
 
         @Override
         public Integer call() throws Exception {
-            boolean complete = new io.tether.bench.rooms.FanoutRun(store, nodes, members, rate,
+            boolean complete = new io.tether.bench.cluster.FanoutRun(store, nodes, members, rate,
                     java.time.Duration.ofSeconds(seconds), System.out).run();
             return complete ? 0 : 1;
+        }
+    }
+
+    @Command(name = "resume", description = "Resume latency: memory (same node) or redis (each resume on the other of 2 nodes).")
+    static final class Resume implements Callable<Integer> {
+        @Option(names = "--store", defaultValue = "memory", description = "memory or redis (starts a local redis-server)")
+        String store;
+        @Option(names = "--rounds", defaultValue = "200")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            return new io.tether.bench.cluster.ResumeRun(store, rounds, System.out).run() ? 0 : 1;
         }
     }
 

@@ -1,4 +1,4 @@
-package io.tether.bench.rooms;
+package io.tether.bench.cluster;
 
 import io.tether.client.ClientConfig;
 import io.tether.client.SocketListener;
