@@ -76,6 +76,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "This node's name among the nodes sharing a store (default: node-<8 random hex digits>).")
     @Nullable String nodeId;
 
+    @Option(names = "--node-lease", converter = DurationConverter.class, paramLabel = "D", defaultValue = "10s",
+            description = "With a shared store: how long this node counts as alive after each renewal (every fifth of"
+                    + " it); the sessions attached on a node that died expire a session TTL after its lease ended.")
+    Duration nodeLease;
+
+    @Option(names = "--store-outage-wait", converter = DurationConverter.class, paramLabel = "D", defaultValue = "10s",
+            description = "With a shared store: how long a session waits for an unreachable store, its connection up,"
+                    + " before it is let go (1013); 0 lets it go at once.")
+    Duration storeOutageWait;
+
     @Mixin
     HeartbeatOptions heartbeat;
 
@@ -122,6 +132,8 @@ final class ServeCommand implements Callable<Integer> {
                     .maxFrameSize(frame).maxMessageSize(message)
                     .heartbeat(heartbeat.toConfig())
                     .drainWindow(drainWindow)
+                    .nodeLease(nodeLease)
+                    .storeOutageWait(storeOutageWait)
                     .restartRetryAfter(retryHint)
                     .admission(admissionRate == null ? AdmissionConfig.UNLIMITED
                             : AdmissionConfig.limit(admissionRate, admissionBurst))

@@ -162,6 +162,13 @@ class TetherCliTest {
     }
 
     @Test
+    void serve_aNodeLeaseTooShort_isAUsageError_thatSaysTheLimit() {
+        Result r = run(new byte[0], "serve", "--port", "0", "--node-lease", "2ms");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("tether serve: nodeLease must be at least 5 ms");
+    }
+
+    @Test
     void serve_maxMessageSize16MiB_echoesA16MiBMessage() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),
