@@ -175,10 +175,9 @@ public final class Rooms implements AutoCloseable {
             adoptIncarnation(lr, joined.incarnation());
             lr.members.put(session.id(), new Member(session, joined.lastSeq()));
             List<String> history = joined.history().stream().map(RoomBus.Entry::payload).toList();
-            return bus.status(room, liveNodes()).thenApply(status -> {
-                showPresence(lr, status.members());
-                return new Joined(history, status.members());
-            });
+            // Presence is shown by the refresh the join's member change causes, queued behind this
+            // step: the joiner gets its joined reply first.
+            return bus.status(room, liveNodes()).thenApply(status -> new Joined(history, status.members()));
         }));
     }
 
