@@ -1,5 +1,6 @@
 package io.tether.server;
 
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,7 +19,10 @@ public final class SerialQueue {
     private static final Logger log = LoggerFactory.getLogger(SerialQueue.class);
 
     private final String name;
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** Steps not started yet, in order; guarded by this. */
+    private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+    /** Whether a step is running or a thread is draining {@link #queued}; guarded by this. */
+    private boolean busy;
 
     /** @param name what the log calls it */
     public SerialQueue(String name) {
@@ -32,32 +36,78 @@ public final class SerialQueue {
     public <T> CompletableFuture<T> run(Supplier<? extends CompletionStage<T>> step) {
         Objects.requireNonNull(step, "step");
         CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> previous;
-        synchronized (this) {
-            previous = tail;
-            tail = mine;
-        }
-        // Started outside the lock: a step that runs at once (the queue was idle) may take locks of
-        // its own, and one taken while holding ours could deadlock with a thread queueing from
-        // under such a lock.
-        previous.whenComplete((x, ignored) -> {
+        Runnable start = () -> {
             CompletionStage<T> s;
             try {
-                s = step.get();
-            } catch (RuntimeException e) {
+                s = Objects.requireNonNull(step.get(), "a step returned no stage");
+            } catch (Throwable e) {
                 s = CompletableFuture.failedFuture(e);
             }
             s.whenComplete((ok, e) -> {
-                if (e != null) {
-                    log.warn("{}: a step failed: {}", name, e.toString());
-                    result.completeExceptionally(e);
-                } else {
-                    result.complete(ok);
+                try {
+                    if (e != null) {
+                        log.warn("{}: a step failed: {}", name, e.toString());
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(ok);
+                    }
+                } finally {
+                    stepDone();
                 }
-                mine.complete(null);
             });
-        });
+        };
+        boolean drain;
+        synchronized (this) {
+            queued.addLast(start);
+            drain = !busy;
+            busy = true;
+        }
+        if (drain) {
+            startNext();
+        }
         return result;
     }
+
+    /** The running step completed: start the next, or let the queue go idle. */
+    private void stepDone() {
+        synchronized (this) {
+            if (queued.isEmpty()) {
+                busy = false;
+                return;
+            }
+        }
+        startNext();
+    }
+
+    /**
+     * Starts queued steps one at a time, on this thread, outside the lock (a step may take locks of
+     * its own). A step that completes at once would start the next from inside its own completion,
+     * and a long backlog would nest that deep: {@code draining} turns that nesting into this loop.
+     */
+    private void startNext() {
+        if (DRAINING.get()) {
+            PENDING_START.get().addLast(this);
+            return;
+        }
+        DRAINING.set(true);
+        try {
+            SerialQueue q = this;
+            while (q != null) {
+                Runnable next;
+                synchronized (q) {
+                    next = q.queued.pollFirst();
+                }
+                if (next != null) {
+                    next.run();
+                }
+                q = PENDING_START.get().pollFirst();
+            }
+        } finally {
+            DRAINING.set(false);
+        }
+    }
+
+    /** Whether this thread is in {@link #startNext}'s loop; then queues to start go on its list. */
+    private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<ArrayDeque<SerialQueue>> PENDING_START = ThreadLocal.withInitial(ArrayDeque::new);
 }

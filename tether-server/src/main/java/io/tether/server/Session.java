@@ -60,6 +60,19 @@ public interface Session {
      */
     CompletionStage<Void> resendText(CharSequence text);
 
+    /**
+     * For a listener that finishes handling a message asynchronously: call it from
+     * {@link SessionListener#onText} or {@link SessionListener#onBinary}, on the session's thread,
+     * while that message is delivered. With a shared store the message then counts as handled —
+     * acknowledged to the client, and not delivered again if this node dies — only once
+     * {@code work} has completed (successfully or not) and what was sent meanwhile is stored; a
+     * node that dies before that has the next node deliver it again, flagged. With the in-memory
+     * store it changes nothing.
+     *
+     * @throws IllegalStateException when called outside the delivery of a message
+     */
+    void handledWhen(CompletionStage<?> work);
+
     /** Binary counterpart of {@link #sendText}; the array is copied. */
     CompletionStage<Void> sendBinary(byte[] data);
 

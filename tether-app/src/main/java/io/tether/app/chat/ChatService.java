@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tether.core.SessionExpiredException;
+import io.tether.core.session.Delivery;
 import io.tether.server.SerialQueue;
 import io.tether.server.Session;
 import io.tether.server.SessionListener;
@@ -13,12 +14,12 @@ import io.tether.server.rooms.InMemoryRoomBus;
 import io.tether.server.rooms.RoomAuthorizer;
 import io.tether.server.rooms.RoomBus;
 import io.tether.server.rooms.Rooms;
+import io.tether.server.store.SessionMovedException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -41,8 +42,6 @@ public final class ChatService implements SessionListener, AutoCloseable {
     /** Per session, its messages and events, handled one after another. */
     private final Map<String, SerialQueue> queues = new ConcurrentHashMap<>();
     private final String node;
-    private final String idPrefix;
-    private final AtomicLong ids = new AtomicLong();
 
     /** A chat of one process (rooms in memory), the {@code /chat} namespace, node "local". */
     public ChatService(RoomAuthorizer authorizer, int historySize) {
@@ -61,8 +60,6 @@ public final class ChatService implements SessionListener, AutoCloseable {
         String run = Long.toHexString(new java.security.SecureRandom().nextLong());
         this.rooms = Rooms.builder(bus).namespace(namespace).node(node + "#" + run).authorizer(authorizer)
                 .historySize(historySize).presence(this::presence).build();
-        // Message ids are unique across nodes and runs.
-        this.idPrefix = run + "-";
     }
 
     /** The rooms under the chat (for counters and tests). */
@@ -71,11 +68,13 @@ public final class ChatService implements SessionListener, AutoCloseable {
     }
 
     @Override
-    public void onText(Session session, String text) {
-        inOrder(session, () -> handle(session, text));
+    public void onText(Session session, String text, Delivery delivery) {
+        // Handled (acknowledged to the client) once the bus has what it causes, not when queued:
+        // a node dying meanwhile has the next one deliver it again, flagged.
+        session.handledWhen(inOrder(session, () -> handle(session, text, delivery)));
     }
 
-    private CompletionStage<?> handle(Session session, String text) {
+    private CompletionStage<?> handle(Session session, String text, Delivery delivery) {
         JsonNode in;
         try {
             in = JSON.readTree(text);
@@ -87,7 +86,7 @@ public final class ChatService implements SessionListener, AutoCloseable {
             case "hello" -> hello(session, in);
             case "join" -> join(session, in);
             case "leave" -> leave(session, in);
-            case "say" -> say(session, in);
+            case "say" -> say(session, in, delivery);
             default -> error(session, "unknown message type '" + type + "'", null);
         };
     }
@@ -133,7 +132,7 @@ public final class ChatService implements SessionListener, AutoCloseable {
         });
     }
 
-    private CompletionStage<?> say(Session session, JsonNode in) {
+    private CompletionStage<?> say(Session session, JsonNode in, Delivery delivery) {
         String room = in.path("room").asText("");
         String text = in.path("text").asText(null);
         String cid = in.path("cid").asText(null);
@@ -145,7 +144,10 @@ public final class ChatService implements SessionListener, AutoCloseable {
             return error(session, problem, cid);
         }
         ObjectNode msg = object("msg").put("room", room).put("from", nicks.getOrDefault(session.id(), "?"))
-                .put("text", text).put("ts", System.currentTimeMillis()).put("id", idPrefix + ids.incrementAndGet());
+                .put("text", text).put("ts", System.currentTimeMillis())
+                // Stable across a redelivery (the same client message, again on another node): the
+                // page drops a second copy by id.
+                .put("id", session.id() + "-" + delivery.seq());
         if (cid != null) {
             msg.put("cid", cid);
         }
@@ -154,6 +156,13 @@ public final class ChatService implements SessionListener, AutoCloseable {
 
     @Override
     public void onSessionDisconnected(Session session, Throwable cause) {
+        if (cause instanceof SessionMovedException) {
+            // Another node holds it now: forget it here, leave its presence to that node.
+            rooms.release(session);
+            nicks.remove(session.id());
+            queues.remove(session.id());
+            return;
+        }
         inOrder(session, () -> rooms.detach(session));
     }
 
@@ -177,8 +186,8 @@ public final class ChatService implements SessionListener, AutoCloseable {
     }
 
     /** Runs {@code step} after the session's previous steps; a failed step is answered with an error. */
-    private void inOrder(Session session, Supplier<CompletionStage<?>> step) {
-        queues.computeIfAbsent(session.id(), id -> new SerialQueue("chat session " + id))
+    private CompletionStage<Void> inOrder(Session session, Supplier<CompletionStage<?>> step) {
+        return queues.computeIfAbsent(session.id(), id -> new SerialQueue("chat session " + id))
                 .run(() -> step.get().thenApply(x -> (Void) null))
                 .whenComplete((x, e) -> {
                     if (e != null) {

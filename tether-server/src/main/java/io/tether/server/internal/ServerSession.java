@@ -75,6 +75,8 @@ final class ServerSession implements Session {
     private long claimedEpoch;
     /** Store writes our own claim fenced off, waiting for that claim's attach to take its epoch. Session thread. */
     private final List<Runnable> waitingForAttach = new ArrayList<>();
+    /** Store writes waiting out an outage (their first attempt may have been applied). */
+    private final java.util.Set<CompletableFuture<Void>> outageRetries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The connection whose first frame shows the client has the new token (then the store forgets the old one). */
     private @Nullable WebSocketConnection awaitingConfirmation;
     private Scheduler.@Nullable Cancellable ttlTimer;
@@ -227,7 +229,13 @@ final class ServerSession implements Session {
                     storeOutageWait.toMillis());
         }
         long delay = Math.min(TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(100) << Math.min(retries, 4));
+        outageRetries.add(result);
+        result.whenComplete((x, e) -> outageRetries.remove(result));
         scheduler.schedule(() -> {
+            if (ended) {
+                result.completeExceptionally(cause); // let go meanwhile: nothing more is written
+                return;
+            }
             if (applied == null) {
                 writeAtCurrentEpoch(write, null, result, retries + 1, ends);
                 return;
@@ -315,6 +323,12 @@ final class ServerSession implements Session {
         cancelTtl();
         boolean moved = cause instanceof SessionMovedException;
         WebSocketConnection c = engine.connection();
+        // Writes still waiting out an outage fail first, as the outage's: an append among them may
+        // have been applied, so its messages are reported in doubt, not as never sent.
+        for (CompletableFuture<Void> retry : List.copyOf(outageRetries)) {
+            retry.completeExceptionally(new StoreUnavailableException("the session was let go while the store was unreachable",
+                    cause));
+        }
         engine.reset(moved ? "the session moved to another node" : "the session store failed: " + cause.getMessage());
         runWaitingForAttach(); // they fail now: ended
         if (c != null) {
@@ -530,6 +544,11 @@ final class ServerSession implements Session {
     public CompletionStage<Void> sendText(CharSequence text) {
         Objects.requireNonNull(text, "text");
         return engine.send(false, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void handledWhen(CompletionStage<?> work) {
+        engine.holdHandled(work);
     }
 
     @Override

@@ -210,7 +210,8 @@ public final class InMemoryRoomBus implements RoomBus.Factory {
             boolean changed = false;
             if (r != null) {
                 synchronized (r) {
-                    if (r.info.containsKey(sessionId)) {
+                    // Only the holder takes a member offline (see RoomBus#presence).
+                    if (r.info.containsKey(sessionId) && (online || node.equals(r.nodes.get(sessionId)))) {
                         r.nodes.put(sessionId, node);
                         changed = !Boolean.valueOf(online).equals(r.online.put(sessionId, online));
                     }

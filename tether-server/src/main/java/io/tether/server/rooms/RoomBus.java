@@ -118,7 +118,11 @@ public interface RoomBus extends AutoCloseable {
     /** Raises the cursors of members of {@code room} (session id → seq; a cursor never goes back). */
     CompletionStage<Void> advance(String room, String incarnation, Map<String, Long> cursors);
 
-    /** Marks {@code sessionId} in {@code room} as held by {@code node} and online or not, and tells every node. */
+    /**
+     * Marks {@code sessionId} in {@code room} as held by {@code node} and online, or offline — the
+     * latter only if {@code node} is the one that holds it (a node that lost the session to another
+     * must not take it offline there) — and tells every node of a change.
+     */
     CompletionStage<Void> presence(String room, String sessionId, String node, boolean online);
 
     /** The rooms {@code sessionId} is a member of. */

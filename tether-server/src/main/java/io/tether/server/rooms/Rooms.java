@@ -289,6 +289,23 @@ public final class Rooms implements AutoCloseable {
         return presenceOf(session, false);
     }
 
+    /**
+     * This node no longer holds the session (it moved to another node): nothing more is delivered
+     * to it here; its rooms, cursors and presence are left to the node that has it now.
+     */
+    public void release(Session session) {
+        held.remove(session.id(), session);
+        for (LocalRoom lr : local.values()) {
+            lr.queue.run(() -> {
+                Member m = lr.members.get(session.id());
+                if (m != null && m.session == session) {
+                    dropMember(lr, session.id());
+                }
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+    }
+
     /** The session ended for good: it leaves every room. Completes with the rooms it was in. */
     public CompletionStage<Set<String>> forget(Session session) {
         held.remove(session.id(), session);
@@ -540,8 +557,8 @@ public final class Rooms implements AutoCloseable {
     private void refresh(boolean withInboxes) {
         heartbeatNow().whenComplete((live, e) -> {
             if (e != null) {
+                // Go on with the nodes known alive last time: a room's catching up must not wait for it.
                 log.debug("rooms heartbeat failed: {}", e.toString());
-                return;
             }
             local.values().stream().filter(lr -> !lr.members.isEmpty() && (withInboxes || !isInbox(lr.name)))
                     .forEach(this::refreshRoom);

@@ -167,6 +167,19 @@ class ServerSessionOutageTest {
     }
 
     @Test
+    void aSessionLetGoDuringAnOutage_writesNothingMore_andItsMaybeStoredSendIsInDoubt() {
+        ServerSession s = session();
+        store.failing.set(1);
+        store.applied = true; // the first attempt took effect; its reply was lost
+        CompletableFuture<Void> sent = s.sendText("m1").toCompletableFuture();
+        s.letGo(new StoreUnavailableException("detach failed", new RuntimeException()));
+        assertThat(sent).isCompletedExceptionally();
+        assertThat(sent.handle((v, e) -> e).join()).isInstanceOf(io.tether.core.InDoubtException.class);
+        scheduler.advanceMillis(OUTAGE_WAIT.toMillis());
+        assertThat(store.appends).as("no retry after the session was let go").hasValue(1);
+    }
+
+    @Test
     void anOutageLongerThanTheWait_failsTheSend_andLetsTheSessionGo() {
         ServerSession s = session();
         store.failing.set(Integer.MAX_VALUE);

@@ -134,6 +134,9 @@ public abstract class RoomBusContract {
         done(bus.presence("r", "s1", "n3", true));
         assertThat(done(bus.status("r", Set.of("n3"))).members()).as("held by n3 now")
                 .contains(new RoomBus.Member("s1", "sam", true));
+        done(bus.presence("r", "s1", "n1", false));
+        assertThat(done(bus.status("r", Set.of("n1", "n3"))).members()).as("n1 lost s1 to n3: it cannot take it offline")
+                .contains(new RoomBus.Member("s1", "sam", true));
         done(bus.presence("r", "stranger", "n1", true));
         assertThat(done(bus.status("r", Set.of("n1"))).members()).as("presence does not make a member").hasSize(2);
     }

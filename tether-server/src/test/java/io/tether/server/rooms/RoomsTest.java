@@ -82,6 +82,11 @@ class RoomsTest {
         }
 
         @Override
+        public void handledWhen(CompletionStage<?> work) {
+            throw new AssertionError("rooms do not deliver client messages");
+        }
+
+        @Override
         public CompletionStage<Void> sendBinary(byte[] data) {
             throw new AssertionError("rooms send text");
         }

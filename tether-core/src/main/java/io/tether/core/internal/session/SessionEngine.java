@@ -154,8 +154,18 @@ public final class SessionEngine {
      * next one deliver it again (flagged), instead of leaving its replies unsent (an echo lost).
      */
     private long handled;
-    /** Messages whose listener returned, each with our last seq at that moment, until that is stored. */
-    private final ArrayDeque<long[]> returned = new ArrayDeque<>();
+    /** Messages whose listener returned, until what they sent is stored and what they hold on is done. */
+    private final ArrayDeque<Returned> returned = new ArrayDeque<>();
+    /** What the listener being called now asked handling to wait for ({@link #holdHandled}). */
+    private @Nullable CompletableFuture<?> holding;
+    private boolean delivering;
+
+    /** A received message whose listener returned: our last seq then, and what else it waits for. */
+    private record Returned(long seq, long mark, @Nullable CompletableFuture<?> hold) {
+        boolean done(long durableSeq) {
+            return mark <= durableSeq && (hold == null || hold.isDone());
+        }
+    }
     private long recordedDelivering;
     private long recordedDelivered;
     private boolean recording;
@@ -361,11 +371,7 @@ public final class SessionEngine {
             }
             writeDurable();
             storeAppends();
-            long before = handled;
-            advanceHandled();
-            if (handled > before) {
-                recordInbound(); // the replies of these messages are stored: they count as handled now
-            }
+            handledMayAdvance(); // the replies of these messages are stored: they may count as handled now
         }));
     }
 
@@ -467,10 +473,16 @@ public final class SessionEngine {
     }
 
     private void deliverPayload(boolean binary, byte[] payload, Delivery delivery) {
-        if (binary) {
-            receiver.onBinary(payload, delivery);
-        } else {
-            receiver.onText(new String(payload, StandardCharsets.UTF_8), delivery);
+        holding = null;
+        delivering = true;
+        try {
+            if (binary) {
+                receiver.onBinary(payload, delivery);
+            } else {
+                receiver.onText(new String(payload, StandardCharsets.UTF_8), delivery);
+            }
+        } finally {
+            delivering = false;
         }
     }
 
@@ -551,15 +563,48 @@ public final class SessionEngine {
             }
             delivered++;
             deliverPayload(r.binary(), r.payload(), new Delivery(r.seq(), r.possibleDuplicate() || again));
-            returned.addLast(new long[] {r.seq(), replay.lastSeq()});
+            CompletableFuture<?> hold = holding;
+            holding = null;
+            if (hold != null && !hold.isDone()) {
+                hold.whenComplete((x, e) -> onScheduler(this::handledMayAdvance));
+            }
+            // Replies parked for room in the replay buffer (WhenFull.WAIT) are not counted: they may
+            // time out and never get a number, and handled would then wait for later sends.
+            returned.addLast(new Returned(r.seq(), replay.lastSeq(), hold));
             advanceHandled();
         }
     }
 
-    /** Moves {@link #handled} over the messages whose listener's sends are all stored. */
+    /**
+     * Called by the listener while it handles a received message (on this engine's thread): the
+     * message counts as handled — recorded so, and acknowledged — only once {@code work} has
+     * completed (successfully or not), for listeners that finish handling asynchronously. Without a
+     * journal it changes nothing (acknowledgements do not wait for handling then).
+     *
+     * @throws IllegalStateException when no message is being delivered on this thread
+     */
+    public void holdHandled(CompletionStage<?> work) {
+        Objects.requireNonNull(work, "work");
+        if (!delivering || !scheduler.inThread()) {
+            throw new IllegalStateException("holdHandled is for the listener of a message being delivered, on its thread");
+        }
+        CompletableFuture<?> w = work.toCompletableFuture();
+        CompletableFuture<?> before = holding;
+        holding = before == null ? w : CompletableFuture.allOf(before, w);
+    }
+
+    private void handledMayAdvance() {
+        long before = handled;
+        advanceHandled();
+        if (handled > before) {
+            recordInbound();
+        }
+    }
+
+    /** Moves {@link #handled} over the messages whose sends are stored and whose held work is done. */
     private void advanceHandled() {
-        while (!returned.isEmpty() && returned.peekFirst()[1] <= durableSeq) {
-            handled = returned.pollFirst()[0];
+        while (!returned.isEmpty() && returned.peekFirst().done(durableSeq)) {
+            handled = returned.pollFirst().seq();
         }
     }
 

@@ -204,6 +204,34 @@ class SessionEngineJournalTest {
     }
 
     @Test
+    void aMessageWhoseListenerHoldsItsHandling_countsAsHandledOnlyWhenThatWorkIsDone() {
+        java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        SessionEngine engine = new SessionEngine(SessionConfig.DEFAULT, scheduler, new SessionEngine.Receiver() {
+            @Override
+            public void onText(String text) {
+                self.get().holdHandled(work); // handled later, asynchronously
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+            }
+        });
+        engine.useJournal(journal, null);
+        self.set(engine);
+        CapturingConnection c = new CapturingConnection();
+        engine.attach(c, 0);
+        engine.onFrame(c, data(1, 0, "a"));
+        journal.completeAll();
+        assertThat(journal.log).as("delivered, not yet handled").containsExactly("inbound 1,0");
+        work.complete(null);
+        journal.completeAll();
+        assertThat(journal.log).containsExactly("inbound 1,0", "inbound 1,1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.holdHandled(work))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("being delivered");
+    }
+
+    @Test
     void aBurstOfReceivedMessages_isRecordedInFewWrites_andDeliveredInOrder() {
         SessionEngine engine = engine(null);
         CapturingConnection c = new CapturingConnection();
