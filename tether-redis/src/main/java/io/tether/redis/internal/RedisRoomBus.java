@@ -112,6 +112,12 @@ public final class RedisRoomBus implements RoomBus {
     }
 
     @Override
+    public CompletionStage<Long> publishIfMember(String room, String sessionId, String payload) {
+        return run(redis -> Scripts.ROOM_PUBLISH.run(redis, keys.room(room), text(payload), fresh(), logSize, channel,
+                text(room), text(sessionId)));
+    }
+
+    @Override
     public CompletionStage<List<Entry>> range(String room, String incarnation, long afterSeq, int max) {
         return run(redis -> Scripts.ROOM_RANGE.<List<Object>>run(redis, keys.room(room), text(incarnation),
                 number(afterSeq), number(max))).thenApply(RedisRoomBus::entries);

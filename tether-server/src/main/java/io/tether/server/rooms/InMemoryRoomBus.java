@@ -94,6 +94,9 @@ public final class InMemoryRoomBus implements RoomBus.Factory {
             Room r = room(room);
             Joined joined;
             synchronized (r) {
+                if (ns.rooms.get(room) != r) {
+                    return join(room, sessionId, info, node, historySize); // emptied and forgotten meanwhile
+                }
                 r.info.put(sessionId, info);
                 r.cursors.putIfAbsent(sessionId, r.lastSeq);
                 r.nodes.put(sessionId, node);
@@ -129,6 +132,20 @@ public final class InMemoryRoomBus implements RoomBus.Factory {
                 membersChanged(room);
             }
             return CompletableFuture.completedFuture(was);
+        }
+
+        @Override
+        public CompletionStage<Long> publishIfMember(String room, String sessionId, String payload) {
+            Room r = ns.rooms.get(room);
+            if (r == null) {
+                return CompletableFuture.completedFuture(0L);
+            }
+            synchronized (r) {
+                if (!r.info.containsKey(sessionId) || ns.rooms.get(room) != r) {
+                    return CompletableFuture.completedFuture(0L);
+                }
+                return publish(room, payload); // the lock is reentrant: one step
+            }
         }
 
         @Override

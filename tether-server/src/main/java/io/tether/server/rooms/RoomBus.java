@@ -106,6 +106,12 @@ public interface RoomBus extends AutoCloseable {
     /** Appends {@code payload} to {@code room}'s log and tells every node; completes with its seq. */
     CompletionStage<Long> publish(String room, String payload);
 
+    /**
+     * {@link #publish}, only if {@code sessionId} is a member of {@code room} (checked in the same
+     * step); completes with 0, publishing nothing, if it is not.
+     */
+    CompletionStage<Long> publishIfMember(String room, String sessionId, String payload);
+
     /** Up to {@code max} messages of {@code room} after {@code afterSeq}, oldest first, if the incarnation is still {@code incarnation}. */
     CompletionStage<List<Entry>> range(String room, String incarnation, long afterSeq, int max);
 

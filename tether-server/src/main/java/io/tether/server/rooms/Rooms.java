@@ -207,10 +207,10 @@ public final class Rooms implements AutoCloseable {
      */
     public CompletionStage<Long> sendTo(String sessionId, String message) {
         String inbox = INBOX + Objects.requireNonNull(sessionId, "sessionId");
-        return bus.position(inbox, sessionId).thenCompose(position -> position == null
+        return bus.publishIfMember(inbox, sessionId, message).thenCompose(seq -> seq == 0
                 ? CompletableFuture.failedFuture(new IllegalArgumentException("no session " + sessionId
                         + " registered for messages by id (it never registered, or it ended)"))
-                : bus.publish(inbox, message));
+                : CompletableFuture.completedFuture(seq));
     }
 
     private static boolean isInbox(String room) {
@@ -417,6 +417,12 @@ public final class Rooms implements AutoCloseable {
         if (lr.members.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        if (payload != null && lr.incarnation != null && !lr.incarnation.equals(incarnation)) {
+            // Heard of another incarnation (a late message of a room deleted and made again, or the
+            // room lost by Redis): only the room's status says which one is current.
+            refreshRoom(lr);
+            return CompletableFuture.completedFuture(null);
+        }
         adoptIncarnation(lr, incarnation);
         long lo = lr.lowestCursor();
         if (seq <= lo) {
@@ -577,11 +583,11 @@ public final class Rooms implements AutoCloseable {
     private void refreshRoom(LocalRoom lr) {
         lr.queue.run(() -> bus.status(lr.name, liveNodes()).thenCompose(status -> {
             showPresence(lr, status.members());
+            if (lr.incarnation != null && !status.incarnation().equals(lr.incarnation)) {
+                adoptIncarnation(lr, status.incarnation());
+            }
             if (status.lastSeq() > 0 && !lr.members.isEmpty() && status.lastSeq() > lr.lowestCursor()) {
                 return deliver(lr, status.incarnation(), status.lastSeq(), null);
-            }
-            if (!status.incarnation().equals(lr.incarnation) && lr.incarnation != null) {
-                adoptIncarnation(lr, status.incarnation());
             }
             return CompletableFuture.completedFuture(null);
         }));

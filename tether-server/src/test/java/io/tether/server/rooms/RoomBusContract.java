@@ -110,6 +110,10 @@ public abstract class RoomBusContract {
         assertThat(done(bus.position("r", "s1")).cursor()).as("raised, never lowered, only in its incarnation").isEqualTo(5);
         assertThat(done(bus.join("r", "s1", "sam", "n2", 0)).history()).isEmpty();
         assertThat(done(bus.position("r", "s1")).cursor()).as("joining again keeps the cursor").isEqualTo(5);
+        assertThat(done(bus.publishIfMember("r", "stranger", "no"))).as("not a member: nothing published").isZero();
+        assertThat(done(bus.publishIfMember("nowhere", "s1", "no"))).isZero();
+        assertThat(done(bus.status("nowhere", Set.of())).lastSeq()).isZero();
+        assertThat(done(bus.publishIfMember("r", "s1", "m6"))).isEqualTo(6);
         assertThat(done(bus.position("r", "stranger"))).isNull();
         assertThat(done(bus.position("nowhere", "s1"))).isNull();
     }

@@ -266,6 +266,28 @@ class RoomsTest {
     }
 
     @Test
+    void aLateMessageOfAnotherIncarnation_isNotTakenForTheCurrentOne() {
+        InMemoryRoomBus bus = new InMemoryRoomBus();
+        AtomicReference<RoomBus.Listener> heard = new AtomicReference<>();
+        Rooms rooms = node((namespace, listener) -> {
+            heard.set(listener);
+            return bus.open(namespace, listener);
+        }, "n1");
+        Rooms publisher = node(bus, "n2");
+        FakeSession member = new FakeSession("m");
+        done(rooms.join("r", member, "m"));
+        done(publisher.publish("r", "m1"));
+        await().atMost(WAIT).until(() -> member.sent.size() == 1);
+        heard.get().onMessage("r", "a room deleted and made again since", 1, "ghost");
+        done(publisher.publish("r", "m2"));
+        await().atMost(WAIT).until(() -> member.sent.size() == 2);
+        rooms.refresh();
+        done(publisher.publish("r", "m3"));
+        await().atMost(WAIT).until(() -> member.sent.size() == 3);
+        assertThat(member.sent).as("no ghost, nothing again").containsExactly("m1", "m2", "m3");
+    }
+
+    @Test
     void aMissedStretchLongerThanTheLog_isCountedAndLogged_andTheMemberGoesOn() {
         InMemoryRoomBus bus = new InMemoryRoomBus(2);
         AtomicReference<java.util.function.LongPredicate> drop = new AtomicReference<>(seq -> seq <= 4);
