@@ -89,6 +89,8 @@ class SessionReplacementTest {
             URI uri = URI.create("ws://127.0.0.1:" + srv.port() + "/s");
             Raw old = Raw.open(client, uri);
             Frame.Welcome first = old.hello("", "");
+            // The WELCOME goes out before the listener hears of the new session: wait for it.
+            await().atMost(WAIT).until(() -> recorder.session != null);
             String oldServerSideId = recorder.session.connection().orElseThrow().id();
 
             // The old connection stays open: to the server it is still the session's connection.
