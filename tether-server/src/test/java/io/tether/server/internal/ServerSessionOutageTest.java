@@ -8,7 +8,7 @@ import io.tether.core.testing.FakeScheduler;
 import io.tether.server.SessionListener;
 import io.tether.server.store.InMemorySessionStore;
 import io.tether.server.store.SessionState;
-import io.tether.server.store.SessionStore;
+import io.tether.server.store.SharedSessionStore;
 import io.tether.server.store.StoreUnavailableException;
 import io.tether.server.store.StoredMessage;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,11 +27,14 @@ class ServerSessionOutageTest {
     private static final Duration OUTAGE_WAIT = Duration.ofSeconds(5);
 
     /** A shared store whose next {@code failing} appends fail as unreachable; with {@code applied}, after taking effect (a lost reply). */
-    static final class FlakyStore implements SessionStore {
-        final InMemorySessionStore state = new InMemorySessionStore();
+    static final class FlakyStore extends SharedSessionStore {
         final AtomicInteger failing = new AtomicInteger();
         volatile boolean applied;
         final AtomicInteger appends = new AtomicInteger();
+
+        FlakyStore() {
+            super(new InMemorySessionStore());
+        }
 
         @Override
         public CompletionStage<Void> append(String id, long epoch, List<StoredMessage> messages) {
@@ -45,75 +47,6 @@ class ServerSessionOutageTest {
                         new RuntimeException("timeout")));
             }
             return state.append(id, epoch, messages);
-        }
-
-        @Override
-        public CompletionStage<Boolean> create(SessionState session) {
-            return state.create(session);
-        }
-
-        @Override
-        public CompletionStage<Optional<SessionState>> claim(String id, byte[] presented, byte[] newToken, String owner) {
-            return state.claim(id, presented, newToken, owner);
-        }
-
-        @Override
-        public CompletionStage<Void> confirmToken(String id, long epoch) {
-            return state.confirmToken(id, epoch);
-        }
-
-        @Override
-        public CompletionStage<Void> acknowledge(String id, long epoch, long upTo) {
-            return state.acknowledge(id, epoch, upTo);
-        }
-
-        @Override
-        public CompletionStage<Void> recordInbound(String id, long epoch, long delivering, long delivered) {
-            return state.recordInbound(id, epoch, delivering, delivered);
-        }
-
-        @Override
-        public CompletionStage<Void> detach(String id, long epoch, long expiresAtMillis) {
-            return state.detach(id, epoch, expiresAtMillis);
-        }
-
-        @Override
-        public CompletionStage<List<SessionState>> takeExpired(long nowMillis, int max) {
-            return state.takeExpired(nowMillis, max);
-        }
-
-        @Override
-        public CompletionStage<Void> renewLease(String node, long expiresAtMillis) {
-            return state.renewLease(node, expiresAtMillis);
-        }
-
-        @Override
-        public CompletionStage<Integer> orphan(long nowMillis, int max) {
-            return state.orphan(nowMillis, max);
-        }
-
-        @Override
-        public CompletionStage<Optional<SessionState>> load(String id) {
-            return state.load(id);
-        }
-
-        @Override
-        public CompletionStage<Boolean> remove(String id, long epoch) {
-            return state.remove(id, epoch);
-        }
-
-        @Override
-        public CompletionStage<Long> count() {
-            return state.count();
-        }
-
-        @Override
-        public boolean shared() {
-            return true;
-        }
-
-        @Override
-        public void close() {
         }
     }
 
