@@ -168,11 +168,12 @@ public final class TetherServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: stops accepting; closes every connection with 1012 "server restarting;
+     * Stops gracefully: refuses new handshakes (503 + Retry-After) and reports not ready
+     * ({@code /health/ready} 503) from now on; closes every connection with 1012 "server restarting;
      * retry-after=&lt;n&gt;ms" (the hint is {@link ServerConfig#restartRetryAfter()}), one after another
      * in random order, spread evenly over {@code drainWindow} so that their clients come back spread
      * out; waits up to the close timeout after the last one for the clients' Close frames; then
-     * closes what is left and frees the threads. Idempotent: a second call returns the same stage,
+     * closes the port and what is left and frees the threads. Idempotent: a second call returns the same stage,
      * which completes when everything is released.
      */
     public CompletionStage<Void> stop(Duration drainWindow) {
@@ -183,8 +184,10 @@ public final class TetherServer implements AutoCloseable {
             }
             stopping = true;
         }
+        // Draining: from here on /health/ready answers 503 and handshakes are refused with 503 +
+        // Retry-After, but the port stays open until the connections are closed, so that a load
+        // balancer's probe sees the node leave instead of a refused connection.
         registry.startDraining();
-        serverChannel.close();
         List<WebSocketConnectionHandler> connections = new ArrayList<>(registry.connections());
         Collections.shuffle(connections);
         String reason = "server restarting; " + RetryAfter.format(config.restartRetryAfter());
@@ -199,11 +202,11 @@ public final class TetherServer implements AutoCloseable {
         log.info("stopping: closing {} connections over {} ms", connections.size(), drainWindow.toMillis());
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, drainWindow.plus(config.closeTimeout()).toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((v, e) -> allChannels.close().addListener(f ->
+                .whenComplete((v, e) -> serverChannel.close().addListener(c -> allChannels.close().addListener(f ->
                         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(g -> {
                             sessionManagers.values().forEach(SessionManager::close);
                             stopped.complete(null);
-                        })));
+                        }))));
         return stopped.copy();
     }
 

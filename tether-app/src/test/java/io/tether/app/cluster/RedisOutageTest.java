@@ -100,6 +100,14 @@ class RedisOutageTest {
                 .endpoint(Endpoint.resumable("/echo", new EchoListener(), echo)).build());
     }
 
+    /** The status of the node's /health/ready. */
+    private static int ready(TetherServer server) throws Exception {
+        try (io.tether.testkit.RawWebSocket http = io.tether.testkit.RawWebSocket.open(server.port())) {
+            http.write("GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return Integer.parseInt(http.readHttpHead().substring(9, 12));
+        }
+    }
+
     private static RedisSessionStores stores(RedisServer redis) {
         return RedisSessionStores.connect(redis.uri(),
                 RedisStoreConfig.builder().commandTimeout(Duration.ofMillis(500)).build());
@@ -154,6 +162,7 @@ class RedisOutageTest {
 
                 redis.stop(); // flushed: its data comes back with it
                 CompletableFuture<Void> during = socket.sendText("during").toCompletableFuture();
+                await().atMost(WAIT).until(() -> ready(server) == 503); // the balancer takes the node out
                 await().atMost(WAIT).until(() -> client.disconnects.stream().anyMatch(d ->
                         d.cause() instanceof ConnectionClosedException e && e.code() == CloseCodes.TRY_AGAIN_LATER));
                 assertThat(client.disconnects.get(0).willRetry()).as("1013: the client comes back").isTrue();
@@ -163,6 +172,7 @@ class RedisOutageTest {
                 redis.restart();
                 during.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 await().atMost(WAIT).until(() -> client.texts.contains("during"));
+                await().atMost(WAIT).until(() -> ready(server) == 200); // and back in
                 assertThat(client.events).contains("resumed").doesNotContain("reset");
                 assertThat(client.texts).containsExactly("before", "during");
             }

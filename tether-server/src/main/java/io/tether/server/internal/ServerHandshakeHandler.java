@@ -98,6 +98,10 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         String path = new QueryStringDecoder(request.uri()).path();
         Endpoint endpoint = endpoints.get(path);
+        if (endpoint == null && !isUpgrade(request) && Health.handles(path)) {
+            Health.answer(ctx, path, registry.isDraining(), context.sessionManagers().values());
+            return;
+        }
         if (endpoint == null) {
             StaticFiles staticFiles = context.staticFiles();
             if (staticFiles != null && !isUpgrade(request)) {

@@ -49,6 +49,7 @@ public final class SessionManager implements AutoCloseable {
     private final Duration storeOutageWait;
     private final LocalSessions locals = new LocalSessions();
     private final LongAdder flagged = new LongAdder();
+    private volatile boolean storeReachable = true;
 
     public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
             String nodeId, Clock clock, Duration storeOutageWait) {
@@ -64,6 +65,14 @@ public final class SessionManager implements AutoCloseable {
     /** A session held on this node, by id, for sending to it. */
     public Optional<? extends io.tether.server.Session> find(String id) {
         return locals.find(id);
+    }
+
+    /**
+     * Whether the last lease renewal reached the store (always true for a store that is not shared,
+     * which is never renewed): readiness ({@code /health/ready}) says 503 while it did not.
+     */
+    public boolean storeReachable() {
+        return storeReachable;
     }
 
     /** Whether the store is shared between nodes (then sessions of dead nodes are swept). */
@@ -183,6 +192,7 @@ public final class SessionManager implements AutoCloseable {
      */
     public CompletionStage<Void> renewLease(Duration lease) {
         return store.renewLease(nodeId, clock.millis() + lease.toMillis()).whenComplete((ok, error) -> {
+            storeReachable = error == null;
             if (error != null) {
                 log.warn("{}: could not renew the lease of {}; if that lasts, other nodes expire the sessions attached"
                         + " here: {}", path, nodeId, Stages.cause(error).toString());
