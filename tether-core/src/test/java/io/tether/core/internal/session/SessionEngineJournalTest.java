@@ -173,13 +173,13 @@ class SessionEngineJournalTest {
         assertThat(engine.lastReceived()).isEqualTo(1);
     }
 
-    @Test
-    void aMessageCountsAsHandled_onlyOnceTheRepliesItsListenerSent_areStored() {
+    /** An engine on the journal whose listener runs {@code onText} with the engine at hand. */
+    private SessionEngine engineCalling(java.util.function.BiConsumer<SessionEngine, String> onText) {
         java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
         SessionEngine engine = new SessionEngine(SessionConfig.DEFAULT, scheduler, new SessionEngine.Receiver() {
             @Override
             public void onText(String text) {
-                self.get().send(false, ("echo " + text).getBytes(StandardCharsets.UTF_8)); // an echo, sent in the listener
+                onText.accept(self.get(), text);
             }
 
             @Override
@@ -188,6 +188,13 @@ class SessionEngineJournalTest {
         });
         engine.useJournal(journal, null);
         self.set(engine);
+        return engine;
+    }
+
+    @Test
+    void aMessageCountsAsHandled_onlyOnceTheRepliesItsListenerSent_areStored() {
+        // An echo, sent in the listener.
+        SessionEngine engine = engineCalling((e, text) -> e.send(false, ("echo " + text).getBytes(StandardCharsets.UTF_8)));
         CapturingConnection c = new CapturingConnection();
         engine.attach(c, 0);
         engine.onFrame(c, data(1, 0, "a"));
@@ -205,20 +212,8 @@ class SessionEngineJournalTest {
 
     @Test
     void aMessageWhoseListenerHoldsItsHandling_countsAsHandledOnlyWhenThatWorkIsDone() {
-        java.util.concurrent.atomic.AtomicReference<SessionEngine> self = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Void> work = new CompletableFuture<>();
-        SessionEngine engine = new SessionEngine(SessionConfig.DEFAULT, scheduler, new SessionEngine.Receiver() {
-            @Override
-            public void onText(String text) {
-                self.get().holdHandled(work); // handled later, asynchronously
-            }
-
-            @Override
-            public void onBinary(byte[] data) {
-            }
-        });
-        engine.useJournal(journal, null);
-        self.set(engine);
+        SessionEngine engine = engineCalling((e, text) -> e.holdHandled(work)); // handled later, asynchronously
         CapturingConnection c = new CapturingConnection();
         engine.attach(c, 0);
         engine.onFrame(c, data(1, 0, "a"));
