@@ -503,10 +503,6 @@ public final class Rooms implements AutoCloseable {
     }
 
     /**
-     * The member is no longer held here. The room stays in {@link #local} even when empty: a join
-     * may be on its way into its queue, and a room removed under it would never hear of messages.
-     */
-    /**
      * Notes a member's new cursor and writes the room's noted cursors to the bus in one call, one
      * call at a time: under load the cursors of every member and message since the last call go
      * together (a cursor lagging only widens what a takeover resends, flagged).
@@ -546,8 +542,23 @@ public final class Rooms implements AutoCloseable {
         });
     }
 
+    /**
+     * The member is no longer held here. A room stays in {@link #local} even when empty: a join
+     * may be on its way into its queue, and a room removed under it would never hear of messages;
+     * an inbox, whose only member this was, goes.
+     */
     private void dropMember(LocalRoom lr, String sessionId) {
         lr.members.remove(sessionId);
+        if (isInbox(lr.name) && lr.members.isEmpty()) {
+            // An inbox has one member: without it the room is done here (a register of a session
+            // with this id that comes back makes a new one).
+            local.remove(lr.name, lr);
+        }
+    }
+
+    /** Rooms this node keeps state for (tests: inboxes do not pile up). */
+    int localRooms() {
+        return local.size();
     }
 
     /** Heartbeat to the bus, then each room held here: catch up and show changed presence. Scheduler thread (tests: theirs). */

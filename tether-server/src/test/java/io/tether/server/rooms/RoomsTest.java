@@ -355,6 +355,7 @@ class RoomsTest {
         assertThat(onTwo.sent).containsExactly("d2", "d3");
         assertThat(onTwo.flagged).containsExactly("d2");
         assertThat(done(two.forget(onTwo))).containsExactly(Rooms.INBOX + "s");
+        await().atMost(WAIT).until(() -> two.localRooms() == 0); // the inbox is not kept once its session ended
         assertThat(sender.sendTo("s", "after the end").toCompletableFuture())
                 .failsWithin(WAIT).withThrowableThat().withMessageContaining("no session s registered");
         assertThat(sender.sendTo("nobody", "x").toCompletableFuture()).failsWithin(WAIT);
