@@ -4,7 +4,7 @@ package io.tether.server;
  * Counters since the server started, read at one moment.
  *
  * @param handshakesAccepted opening handshakes completed (connections opened)
- * @param handshakesRejected handshakes refused by admission control (503) or by a {@link HandshakeGate}
+ * @param handshakesRejected handshakes refused by admission control or a drain (503), or by a {@link HandshakeGate}
  *     (its status, or 500 when it threw)
  * @param openConnections connections open now
  * @param sessionsHeld {@code tether.v1} sessions this node holds (attached or waiting for a resume)

@@ -40,6 +40,15 @@ class HealthTest {
             assertThat(get(server.port(), "/health/ready")).as("not ready from the start of the drain")
                     .isEqualTo("HTTP/1.1 503 Service Unavailable draining");
             assertThat(get(server.port(), "/health/live")).isEqualTo("HTTP/1.1 200 OK live");
+            long rejectedBefore = server.stats().handshakesRejected();
+            try (RawWebSocket late = RawWebSocket.open(server.port())) {
+                late.write(("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(late.readHttpHead()).as("a handshake during the drain").startsWith("HTTP/1.1 503")
+                        .containsIgnoringCase("retry-after: 1");
+            }
+            assertThat(server.stats().handshakesRejected()).as("counted").isEqualTo(rejectedBefore + 1);
             assertThat(server.connectionCount()).as("the drain spreads its 1012s over 2 s: one is still open")
                     .isGreaterThanOrEqualTo(1);
             assertThat(first.readCloseFrame().closeCode()).isEqualTo(1012);

@@ -131,6 +131,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (registry.isDraining()) {
+            registry.countRejected();
             reject503(ctx, Math.max(1, config.restartRetryAfter().toSeconds()), "server shutting down");
             return;
         }
