@@ -1,41 +1,20 @@
 package io.tether.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.tether.server.store.SessionStore;
 import io.tether.server.store.SessionStoreContract;
-import io.tether.testkit.services.RedisCluster;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on a real Redis Cluster of three masters; each test in a namespace of its own. */
 @Tag("integration")
 class RedisClusterSessionStoreTest extends SessionStoreContract {
-    private static RedisCluster cluster;
-    private static RedisSessionStores stores;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start();
-        stores = RedisSessionStores.connect(cluster.uri());
-        assertThat(stores.cluster()).isTrue();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (stores != null) {
-            stores.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisStoresFixture REDIS = RedisStoresFixture.cluster();
 
     @Override
     protected SessionStore newStore() {
-        return stores.open("/contract-" + UUID.randomUUID());
+        return REDIS.stores().open("/contract-" + UUID.randomUUID());
     }
 
     @Override

@@ -2,38 +2,20 @@ package io.tether.redis;
 
 import io.tether.server.store.SessionStore;
 import io.tether.server.store.SessionStoreContract;
-import io.tether.testkit.services.RedisServer;
 import java.security.MessageDigest;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on one real redis-server; each test in a namespace of its own. */
 @Tag("integration")
 class RedisSessionStoreTest extends SessionStoreContract {
-    private static RedisServer redis;
-    private static RedisSessionStores stores;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        stores = RedisSessionStores.connect(redis.uri());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (stores != null) {
-            stores.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisStoresFixture REDIS = RedisStoresFixture.server();
 
     @Override
     protected SessionStore newStore() {
-        return stores.open("/contract-" + UUID.randomUUID());
+        return REDIS.stores().open("/contract-" + UUID.randomUUID());
     }
 
     @Override

@@ -196,7 +196,7 @@ public final class ChatService implements SessionListener, AutoCloseable {
                 });
     }
 
-    private void presence(String room, List<io.tether.server.rooms.RoomBus.Member> members, List<Session> here) {
+    private void presence(String room, List<RoomBus.Member> members, List<Session> here) {
         String message = object("presence").put("room", room).set("members", members(members)).toString();
         for (Session s : here) {
             s.sendText(message);
@@ -205,9 +205,8 @@ public final class ChatService implements SessionListener, AutoCloseable {
 
     private static ArrayNode members(List<RoomBus.Member> members) {
         ArrayNode list = JSON.createArrayNode();
-        members.stream()
-                .sorted(java.util.Comparator.comparing(RoomBus.Member::info).thenComparing(RoomBus.Member::sessionId))
-                .forEach(m -> list.addObject().put("nick", m.info()).put("online", m.online()));
+        // Rooms gives members out sorted (by nickname, then session): the pages show them so.
+        members.forEach(m -> list.addObject().put("nick", m.info()).put("online", m.online()));
         return list;
     }
 

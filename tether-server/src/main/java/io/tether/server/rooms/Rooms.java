@@ -2,11 +2,15 @@ package io.tether.server.rooms;
 
 import io.tether.core.BackpressureException;
 import io.tether.core.Durations;
+import io.tether.core.internal.session.Stages;
 import io.tether.server.SerialQueue;
 import io.tether.server.Session;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +57,14 @@ public final class Rooms implements AutoCloseable {
     public static final String INBOX = "@";
     /** At most this many messages are read from a room's log in one step. */
     private static final int RANGE_MAX = 1000;
+    private static final Comparator<RoomBus.Member> BY_INFO =
+            Comparator.comparing(RoomBus.Member::info).thenComparing(RoomBus.Member::sessionId);
 
     /** Hears who is in a room whenever that changed, to show it to the members held here. */
     @FunctionalInterface
     public interface PresenceListener {
         /**
-         * @param members every member of {@code room}, on any node
+         * @param members every member of {@code room}, on any node, by info then session id
          * @param here the sessions of members held by this node
          */
         void onPresence(String room, List<RoomBus.Member> members, List<Session> here);
@@ -67,7 +74,7 @@ public final class Rooms implements AutoCloseable {
      * What joining found.
      *
      * @param history the room's last messages before the joiner's first, oldest first
-     * @param members the members after joining
+     * @param members the members after joining, by info then session id
      */
     public record Joined(List<String> history, List<RoomBus.Member> members) {
     }
@@ -109,7 +116,7 @@ public final class Rooms implements AutoCloseable {
         final Map<String, Member> members = new ConcurrentHashMap<>();
         @Nullable List<RoomBus.Member> shown;
         /** Cursors stored by members' sessions, not yet written to the bus; guarded by itself. */
-        final Map<String, Long> cursors = new java.util.HashMap<>();
+        final Map<String, Long> cursors = new HashMap<>();
         boolean advancing;
         @Nullable String cursorIncarnation;
 
@@ -135,7 +142,7 @@ public final class Rooms implements AutoCloseable {
         this.nodeLease = b.nodeLease;
         this.presence = b.presence;
         this.ownScheduler = b.scheduler == null;
-        this.scheduler = ownScheduler ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.scheduler = ownScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tether-rooms");
             t.setDaemon(true);
             return t;
@@ -177,7 +184,7 @@ public final class Rooms implements AutoCloseable {
             List<String> history = joined.history().stream().map(RoomBus.Entry::payload).toList();
             // Presence is shown by the refresh the join's member change causes, queued behind this
             // step: the joiner gets its joined reply first.
-            return bus.status(room, liveNodes()).thenApply(status -> new Joined(history, status.members()));
+            return bus.status(room, liveNodes()).thenApply(status -> new Joined(history, sorted(status.members())));
         }));
     }
 
@@ -350,7 +357,7 @@ public final class Rooms implements AutoCloseable {
     private Set<String> liveNodes() {
         Set<String> live = liveNodes;
         if (!live.contains(node)) {
-            live = new java.util.HashSet<>(live);
+            live = new HashSet<>(live);
             live.add(node);
         }
         return live;
@@ -484,7 +491,7 @@ public final class Rooms implements AutoCloseable {
                 moveCursor(lr, incarnation, m.session.id(), seq);
                 return;
             }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = Stages.cause(e);
             if (cause instanceof BackpressureException) {
                 undelivered.incrementAndGet();
                 log.warn("room {}: message {} not delivered to session {}: {}", lr.name, seq, m.session.id(), cause.getMessage());
@@ -604,13 +611,16 @@ public final class Rooms implements AutoCloseable {
         }));
     }
 
+    /** Members in the order every list of them is given out: by info, then session id. */
+    private static List<RoomBus.Member> sorted(List<RoomBus.Member> members) {
+        return members.stream().sorted(BY_INFO).toList();
+    }
+
     private void showPresence(LocalRoom lr, List<RoomBus.Member> members) {
         if (isInbox(lr.name)) {
             return;
         }
-        List<RoomBus.Member> sorted = members.stream()
-                .sorted(java.util.Comparator.comparing(RoomBus.Member::info).thenComparing(RoomBus.Member::sessionId))
-                .toList();
+        List<RoomBus.Member> sorted = sorted(members);
         if (sorted.equals(lr.shown)) {
             return;
         }
