@@ -8,9 +8,11 @@ module io.tether.server {
     requires io.netty.handler;
     requires io.netty.transport;
     requires org.slf4j;
+    requires com.nimbusds.jose.jwt;
     requires static transitive org.jspecify;
 
     exports io.tether.server;
+    exports io.tether.server.auth;
     exports io.tether.server.rooms;
     exports io.tether.server.store;
     exports io.tether.server.demo to io.tether.app;

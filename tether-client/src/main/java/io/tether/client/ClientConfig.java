@@ -7,6 +7,7 @@ import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.outbox.OutboxConfig;
 import io.tether.core.reconnect.ReconnectPolicy;
 import io.tether.core.session.SessionConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,11 +35,17 @@ import org.jspecify.annotations.Nullable;
  * @param resumable whether a {@link TetherSocket} offers {@code tether.v1} sessions (resume without
  *     loss or duplicates); servers that do not speak it get plain WebSocket
  * @param sessions session settings (replay buffer, acks) used when {@code resumable}
+ * @param credentials what each handshake presents (asked before every attempt, see {@link Credentials});
+ *     {@link Credentials#NONE} by default
+ * @param trustedCertificates a PEM file of the certificate authorities to trust for {@code wss://}
+ *     (instead of the JVM's trust store), e.g. a private CA; null for the JVM's. Exclusive with
+ *     {@code sslContext}
  */
 public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, Map<String, String> headers,
         List<String> subprotocols, int maxFrameSize, int maxMessageSize, Duration closeTimeout,
         HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext, ReconnectPolicy reconnect,
-        OutboxConfig outbox, boolean resumable, SessionConfig sessions) {
+        OutboxConfig outbox, boolean resumable, SessionConfig sessions, Credentials credentials,
+        @Nullable Path trustedCertificates) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -71,6 +78,10 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(outbox, "outbox");
         Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(credentials, "credentials");
+        if (trustedCertificates != null && sslContext != null) {
+            throw new IllegalArgumentException("give either sslContext or trustedCertificates, not both");
+        }
     }
 
     public static Builder builder() {
@@ -93,6 +104,8 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private int ioThreads;
         private @Nullable SSLContext sslContext;
+        private Credentials credentials = Credentials.NONE;
+        private @Nullable Path trustedCertificates;
         private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
         private OutboxConfig outbox = OutboxConfig.DEFAULT;
         private boolean resumable;
@@ -112,6 +125,8 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             heartbeat = from.heartbeat;
             ioThreads = from.ioThreads;
             sslContext = from.sslContext;
+            credentials = from.credentials;
+            trustedCertificates = from.trustedCertificates;
             reconnect = from.reconnect;
             outbox = from.outbox;
             resumable = from.resumable;
@@ -189,10 +204,22 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             return this;
         }
 
+        /** See {@link ClientConfig#credentials()}. */
+        public Builder credentials(Credentials value) {
+            credentials = value;
+            return this;
+        }
+
+        /** See {@link ClientConfig#trustedCertificates()}. */
+        public Builder trustedCertificates(@Nullable Path pemFile) {
+            trustedCertificates = pemFile;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, handshakeTimeout, headers, subprotocols, maxFrameSize,
                     maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext, reconnect, outbox, resumable,
-                    sessions);
+                    sessions, credentials, trustedCertificates);
         }
     }
 }

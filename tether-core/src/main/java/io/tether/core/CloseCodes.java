@@ -16,6 +16,12 @@ public final class CloseCodes {
     public static final int INTERNAL_ERROR = 1011;
     public static final int SERVICE_RESTART = 1012;
     public static final int TRY_AGAIN_LATER = 1013;
+    /**
+     * Tether's own (private-use range): the credentials this connection was authenticated with
+     * expired (and the grace after it passed). Tether's client reconnects at once with fresh
+     * credentials from its supplier; a {@code tether.v1} session resumes on the new connection.
+     */
+    public static final int CREDENTIALS_EXPIRED = 4001;
 
     /** RFC 6455 5.5: a control frame carries at most 125 bytes, 2 of them the code. */
     public static final int MAX_REASON_BYTES = 123;

@@ -49,6 +49,14 @@ public sealed interface WebSocketConnection permits io.tether.core.internal.tran
         return Map.of();
     }
 
+    /**
+     * Who the server's authenticator found the client to be (see {@code ServerConfig.authenticator});
+     * empty for an anonymous connection and on the client.
+     */
+    default Optional<Principal> principal() {
+        return Optional.empty();
+    }
+
     /** True until a close frame was sent or received, or the connection dropped. */
     boolean isOpen();
 

@@ -2,6 +2,7 @@ package io.tether.server;
 
 import io.tether.core.WebSocketListener;
 import io.tether.core.internal.protocol.Frame;
+import io.tether.server.auth.EndpointAuthorizer;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -19,9 +20,12 @@ import org.jspecify.annotations.Nullable;
  *     not offer them
  * @param gate decides which handshakes on this endpoint are accepted, after the server-wide
  *     {@link ServerConfig#handshakeGate()}; null for no endpoint-specific rule (see {@link #withGate})
+ * @param authorizer who may connect, given the principal the server's
+ *     {@link ServerConfig#authenticator() authenticator} found; {@link EndpointAuthorizer#ANYONE} by
+ *     default (see {@link #withAuthorizer})
  */
 public record Endpoint(String path, List<String> subprotocols, WebSocketListener listener,
-        @Nullable SessionListener sessions, @Nullable HandshakeGate gate) {
+        @Nullable SessionListener sessions, @Nullable HandshakeGate gate, EndpointAuthorizer authorizer) {
     public Endpoint {
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
@@ -29,6 +33,13 @@ public record Endpoint(String path, List<String> subprotocols, WebSocketListener
         }
         subprotocols = List.copyOf(subprotocols);
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(authorizer, "authorizer");
+    }
+
+    /** An endpoint open to anyone. */
+    public Endpoint(String path, List<String> subprotocols, WebSocketListener listener,
+            @Nullable SessionListener sessions, @Nullable HandshakeGate gate) {
+        this(path, subprotocols, listener, sessions, gate, EndpointAuthorizer.ANYONE);
     }
 
     /** An endpoint with no gate of its own. */
@@ -47,7 +58,12 @@ public record Endpoint(String path, List<String> subprotocols, WebSocketListener
      * removes the endpoint's gate.
      */
     public Endpoint withGate(@Nullable HandshakeGate value) {
-        return new Endpoint(path, subprotocols, listener, sessions, value);
+        return new Endpoint(path, subprotocols, listener, sessions, value, authorizer);
+    }
+
+    /** This endpoint, open only to the principals {@code value} permits. */
+    public Endpoint withAuthorizer(EndpointAuthorizer value) {
+        return new Endpoint(path, subprotocols, listener, sessions, gate, value);
     }
 
     public static Endpoint of(String path, WebSocketListener listener) {

@@ -5,6 +5,7 @@ import static io.tether.core.Durations.requirePositive;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.session.SessionConfig;
+import io.tether.server.auth.Authenticator;
 import io.tether.server.store.InMemorySessionStore;
 import io.tether.server.store.SessionStore;
 import java.time.Duration;
@@ -57,12 +58,25 @@ import org.jspecify.annotations.Nullable;
  *     is let go (1013 to its client). Meanwhile its connection stays open, heartbeats go on, and
  *     what needs the store (a send's completion, the delivery of the client's next messages) waits.
  *     Zero: let go at the first failure. Default {@link #DEFAULT_STORE_OUTAGE_WAIT}
+ * @param authenticator who opens each connection, from its handshake (see
+ *     {@link io.tether.server.auth.JwtAuthenticator}); {@link Authenticator#ANONYMOUS} by default.
+ *     Each endpoint's {@link Endpoint#authorizer()} then decides who may use it
+ * @param origins which web origins may connect (403 otherwise); {@link OriginPolicy#ANY} by default
+ *     in the library ({@code tether serve} allows only its own pages unless told otherwise)
+ * @param credentialsGrace how long a connection may stay open after its principal's credentials
+ *     expired ({@link io.tether.core.Principal#expiresAt()}): then it is closed with
+ *     {@link io.tether.core.CloseCodes#CREDENTIALS_EXPIRED}, which Tether's client answers by
+ *     reconnecting with fresh credentials (a session resumes). Default {@link #DEFAULT_CREDENTIALS_GRACE}
+ * @param limits connection, rate, queue and session limits; {@link ConnectionLimits#DEFAULT}
+ * @param tls TLS from PEM files, reloaded when they change; null for none. Exclusive with {@code sslContext}
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
         @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
         SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate,
-        SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait) {
+        SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait,
+        Authenticator authenticator, OriginPolicy origins, Duration credentialsGrace, ConnectionLimits limits,
+        @Nullable TlsConfig tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -77,6 +91,8 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
     public static final int NODE_LEASE_RENEWALS = 5;
     /** 10 s: a Redis restart or a replica's promotion fits; a longer outage lets sessions go. */
     public static final Duration DEFAULT_STORE_OUTAGE_WAIT = Duration.ofSeconds(10);
+    /** 30 s: time for a client to fetch a fresh token in-band before it is made to reconnect. */
+    public static final Duration DEFAULT_CREDENTIALS_GRACE = Duration.ofSeconds(30);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -121,6 +137,16 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         if (storeOutageWait.isNegative()) {
             throw new IllegalArgumentException("storeOutageWait must not be negative, was " + storeOutageWait);
         }
+        Objects.requireNonNull(authenticator, "authenticator");
+        Objects.requireNonNull(origins, "origins");
+        Objects.requireNonNull(credentialsGrace, "credentialsGrace");
+        if (credentialsGrace.isNegative()) {
+            throw new IllegalArgumentException("credentialsGrace must not be negative, was " + credentialsGrace);
+        }
+        Objects.requireNonNull(limits, "limits");
+        if (tls != null && sslContext != null) {
+            throw new IllegalArgumentException("give either sslContext or tls (PEM files), not both");
+        }
         if (nodeLease.toMillis() < NODE_LEASE_RENEWALS) {
             throw new IllegalArgumentException("nodeLease must be at least " + NODE_LEASE_RENEWALS + " ms, was " + nodeLease);
         }
@@ -156,6 +182,11 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private String nodeId = "node-" + String.format("%08x", new java.security.SecureRandom().nextInt());
         private Duration nodeLease = DEFAULT_NODE_LEASE;
         private Duration storeOutageWait = DEFAULT_STORE_OUTAGE_WAIT;
+        private Authenticator authenticator = Authenticator.ANONYMOUS;
+        private OriginPolicy origins = OriginPolicy.ANY;
+        private Duration credentialsGrace = DEFAULT_CREDENTIALS_GRACE;
+        private ConnectionLimits limits = ConnectionLimits.DEFAULT;
+        private @Nullable TlsConfig tls;
 
         private Builder() {
         }
@@ -181,6 +212,11 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             nodeId = from.nodeId;
             nodeLease = from.nodeLease;
             storeOutageWait = from.storeOutageWait;
+            authenticator = from.authenticator;
+            origins = from.origins;
+            credentialsGrace = from.credentialsGrace;
+            limits = from.limits;
+            tls = from.tls;
         }
 
         public Builder host(String value) {
@@ -291,10 +327,41 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** See {@link ServerConfig#authenticator()}. */
+        public Builder authenticator(Authenticator value) {
+            authenticator = value;
+            return this;
+        }
+
+        /** See {@link ServerConfig#origins()}. */
+        public Builder origins(OriginPolicy value) {
+            origins = value;
+            return this;
+        }
+
+        /** See {@link ServerConfig#credentialsGrace()}. */
+        public Builder credentialsGrace(Duration value) {
+            credentialsGrace = value;
+            return this;
+        }
+
+        /** See {@link ServerConfig#limits()}. */
+        public Builder limits(ConnectionLimits value) {
+            limits = value;
+            return this;
+        }
+
+        /** Serve {@code wss://} from PEM files; see {@link TlsConfig}. Null (default) for none. */
+        public Builder tls(@Nullable TlsConfig value) {
+            tls = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
-                    staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait);
+                    staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait, authenticator, origins,
+                    credentialsGrace, limits, tls);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.tether.server;
 
 import io.tether.core.HandshakeRequest;
+import io.tether.core.Principal;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.session.SessionStats;
 import java.util.Map;
@@ -43,6 +44,16 @@ public interface Session {
      * gate run, are on {@code connection().map(WebSocketConnection::attributes)}.
      */
     Map<String, Object> attributes();
+
+    /**
+     * Who owns the session: the principal the server's authenticator found for its latest
+     * connection (every connection of a session is the same principal — a resume by another is
+     * refused). Empty for an anonymous session, and for one expired by a node that never held it.
+     * Room authorizers ({@link io.tether.server.rooms.RoomAuthorizer}) decide on it.
+     */
+    default Optional<Principal> principal() {
+        return connection().flatMap(WebSocketConnection::principal);
+    }
 
     /**
      * Sends a text message, exactly once and in order. The stage completes when the client has

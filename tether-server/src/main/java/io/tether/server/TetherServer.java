@@ -13,6 +13,7 @@ import io.tether.netty.internal.Transports;
 import io.tether.netty.internal.WebSocketConnectionHandler;
 import io.tether.server.internal.ConnectionRegistry;
 import io.tether.server.internal.ServerChannelInitializer;
+import io.tether.server.internal.ServerTls;
 import io.tether.server.internal.SessionManager;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +48,22 @@ public final class TetherServer implements AutoCloseable {
     private boolean stopping;
 
     private final Map<String, SessionManager> sessionManagers;
+    private final @Nullable ServerTls tls;
+    private final io.netty.util.concurrent.@Nullable ScheduledFuture<?> tlsWatch;
     /** How long after its deadline a session of a node that died is expired by another node. */
     private static final Duration SWEEP_GRACE = Duration.ofSeconds(2);
     /** How often every node sweeps for sessions of dead nodes (each endpoint with a shared store). */
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
 
     private TetherServer(ServerConfig config, EventLoopGroup group, Channel serverChannel, ChannelGroup allChannels,
-            ConnectionRegistry registry, Map<String, SessionManager> sessionManagers) {
+            ConnectionRegistry registry, Map<String, SessionManager> sessionManagers, @Nullable ServerTls tls) {
         this.sessionManagers = sessionManagers;
+        this.tls = tls;
+        TlsConfig pem = tls == null ? null : tls.pemConfig();
+        // File checks are blocking I/O: on Netty's global executor, not on an event loop.
+        this.tlsWatch = pem == null || pem.reloadCheck().isZero() ? null
+                : GlobalEventExecutor.INSTANCE.scheduleWithFixedDelay(tls::reloadIfChanged,
+                        pem.reloadCheck().toMillis(), pem.reloadCheck().toMillis(), TimeUnit.MILLISECONDS);
         this.config = config;
         this.group = group;
         this.serverChannel = serverChannel;
@@ -80,7 +90,8 @@ public final class TetherServer implements AutoCloseable {
         for (Endpoint e : config.endpoints()) {
             if (e.sessions() != null) {
                 SessionManager manager = new SessionManager(e.path(), config.sessions(), e.sessions(),
-                        config.sessionStores().open(e.path()), owner, Clock.systemUTC(), config.storeOutageWait());
+                        config.sessionStores().open(e.path()), owner, Clock.systemUTC(), config.storeOutageWait(),
+                        config.limits().maxSessions());
                 sessionManagers.put(e.path(), manager);
                 if (manager.sharedStore()) {
                     io.netty.channel.EventLoop loop = group.next();
@@ -93,7 +104,16 @@ public final class TetherServer implements AutoCloseable {
                 }
             }
         }
-        ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry, Map.copyOf(sessionManagers));
+        ServerTls tls;
+        try {
+            tls = ServerTls.of(config);
+        } catch (ServerStartException e) {
+            sessionManagers.values().forEach(SessionManager::close);
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry, Map.copyOf(sessionManagers),
+                tls);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -113,13 +133,25 @@ public final class TetherServer implements AutoCloseable {
             InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
             log.info("Tether server listening on {}:{} ({}), endpoints {}", config.host(), bound.getPort(),
                     transport, config.endpoints().stream().map(Endpoint::path).toList());
-            return new TetherServer(config, group, channel, allChannels, registry, Map.copyOf(sessionManagers));
+            return new TetherServer(config, group, channel, allChannels, registry, Map.copyOf(sessionManagers), tls);
         } catch (Exception e) { // bind failures arrive as undeclared IOExceptions from syncUninterruptibly
             sessionManagers.values().forEach(SessionManager::close);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads the TLS certificate and key files ({@link ServerConfig#tls()}) again now, e.g. from a
+     * SIGHUP handler or after a renewal; new connections use them, open ones keep theirs. Blocks
+     * while the files are read.
+     *
+     * @return true when the new pair is in use; false when there is no PEM TLS or the files could
+     *     not be loaded (logged; the previous pair stays)
+     */
+    public boolean reloadTls() {
+        return tls != null && tls.reload();
     }
 
     /** The port actually bound (useful with port 0). */
@@ -188,6 +220,9 @@ public final class TetherServer implements AutoCloseable {
         // Retry-After, but the port stays open until the connections are closed, so that a load
         // balancer's probe sees the node leave instead of a refused connection.
         registry.startDraining();
+        if (tlsWatch != null) {
+            tlsWatch.cancel(false);
+        }
         List<WebSocketConnectionHandler> connections = new ArrayList<>(registry.connections());
         Collections.shuffle(connections);
         String reason = "server restarting; " + RetryAfter.format(config.restartRetryAfter());

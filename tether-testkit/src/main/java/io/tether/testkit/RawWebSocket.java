@@ -74,6 +74,22 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
+     * Sends an upgrade request for {@code pathAndQuery} with {@code Host: 127.0.0.1:<port>}, a fresh
+     * key and each of {@code extraHeaderLines} ({@code "Name: value"}), and returns the response
+     * head as read; after a 101 the connection carries frames.
+     */
+    public String requestUpgrade(String pathAndQuery, String... extraHeaderLines) throws IOException {
+        StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + socket.getPort() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(randomBytes(16)) + "\r\nSec-WebSocket-Version: 13\r\n");
+        for (String line : extraHeaderLines) {
+            request.append(line).append("\r\n");
+        }
+        write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        return readHttpHead();
+    }
+
+    /**
      * Accepts one connection on {@code server} and answers its upgrade request with 101, as a
      * server would; then frames can be written with {@link #sendServerFrame} (unmasked).
      */

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.tether.client.ClientConfig;
 import io.tether.core.ConnectFailedException;
@@ -25,9 +26,12 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /** Opens one WebSocket connection: TCP (and TLS), then the opening handshake. */
 public final class Connector {
@@ -37,9 +41,14 @@ public final class Connector {
     private final ClientConfig config;
     private final Transports transport;
 
+    /** TLS for wss:// when the config names a PEM trust file: built once; else one per connection from the JDK context. */
+    private final @Nullable SslContext pemTrust;
+
+    /** @throws IllegalArgumentException when the trusted certificates file cannot be read */
     public Connector(ClientConfig config, Transports transport) {
         this.config = config;
         this.transport = transport;
+        this.pemTrust = TlsContexts.trusting(config.trustedCertificates());
     }
 
     /** Checks that {@code uri} is a ws:// or wss:// URI with a host; throws IllegalArgumentException if not. */
@@ -65,7 +74,36 @@ public final class Connector {
     /** As {@link #connect(URI, WebSocketListener, EventLoopGroup)}, offering {@code tether.v1} first when asked. */
     public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketListener listener, EventLoopGroup group,
             boolean offerSessions) {
+        return connect(uri, listener, group, offerSessions, false);
+    }
+
+    /**
+     * As above, first asking the config's {@link io.tether.client.Credentials} for this attempt's
+     * headers ({@code rejected}: the previous attempt was refused with 401). A failure of the
+     * credentials fails the attempt with a {@link ConnectFailedException} that says so.
+     */
+    public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketListener listener, EventLoopGroup group,
+            boolean offerSessions, boolean rejected) {
         validate(uri);
+        CompletionStage<Map<String, String>> credentials;
+        try {
+            credentials = config.credentials().headers(rejected);
+        } catch (RuntimeException e) {
+            credentials = CompletableFuture.failedFuture(e);
+        }
+        return credentials.toCompletableFuture().handle((extra, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                return CompletableFuture.<WebSocketConnection>failedFuture(new ConnectFailedException(
+                        "credentials for " + uri + " unavailable: " + cause, cause));
+            }
+            return open(uri, listener, group, offerSessions, extra == null ? Map.of() : extra);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<WebSocketConnection> open(URI uri, WebSocketListener listener, EventLoopGroup group,
+            boolean offerSessions, Map<String, String> credentialHeaders) {
         boolean tls = uri.getScheme().equalsIgnoreCase("wss");
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
@@ -74,6 +112,7 @@ public final class Connector {
                 config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE);
         List<String> offered = offeredSubprotocols(offerSessions);
         HttpHeaders headers = headers();
+        credentialHeaders.forEach(headers::set);
         if (!offered.isEmpty()) {
             // Sent by us, not by Netty's handshaker: Netty fails a handshake whose answer selects no
             // subprotocol, which RFC 6455 allows (4.2.2) and plain servers do.
@@ -110,7 +149,8 @@ public final class Connector {
     }
 
     private SSLEngine engine(Channel ch, String host, int port) {
-        SSLEngine engine = TlsContexts.forClient(config.sslContext()).newEngine(ch.alloc(), host, port);
+        SslContext context = pemTrust != null ? pemTrust : TlsContexts.forClient(config.sslContext());
+        SSLEngine engine = context.newEngine(ch.alloc(), host, port);
         SSLParameters params = engine.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         engine.setSSLParameters(params);

@@ -18,6 +18,9 @@ interface Dialer {
      * connection's life. Callbacks and completion run on the socket's scheduler thread.
      *
      * @param offerSessions whether to offer the {@code tether.v1} subprotocol first
+     * @param credentialsRejected whether the previous attempt was refused with 401, so the
+     *     credentials must be fetched afresh
      */
-    CompletionStage<WebSocketConnection> dial(WebSocketListener listener, boolean offerSessions);
+    CompletionStage<WebSocketConnection> dial(WebSocketListener listener, boolean offerSessions,
+            boolean credentialsRejected);
 }

@@ -6,6 +6,7 @@ import io.tether.client.SocketListener;
 import io.tether.client.SocketState;
 import io.tether.client.TetherSocket;
 import io.tether.core.CloseCodes;
+import io.tether.core.HandshakeRejectedException;
 import io.tether.core.ConnectionClosedException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
@@ -68,6 +69,12 @@ public final class ReconnectingSocket implements TetherSocket {
     /** Set once a server welcomed a session: later connections must speak tether.v1 too. */
     private boolean sessionMode;
     private int closeCode = CloseCodes.NORMAL;
+    /** Whether credentials are supplied, so a 401 is worth one more attempt with fresh ones. */
+    private boolean refreshesCredentials;
+    /** The next attempt asks for fresh credentials (the last one was refused with 401). */
+    private boolean refreshNext;
+    /** The current (or last) attempt was made with fresh credentials after a 401. */
+    private boolean attemptRefreshed;
     private String closeReason = "";
 
     ReconnectingSocket(URI uri, Dialer dialer, ReconnectPolicy policy, OutboxConfig outboxConfig,
@@ -87,14 +94,16 @@ public final class ReconnectingSocket implements TetherSocket {
     /** A socket to {@code uri} whose connections {@code connector} opens on {@code loop}, which runs all of it. */
     public static ReconnectingSocket create(URI uri, Connector connector, io.tether.client.ClientConfig config,
             RandomGenerator random, io.netty.channel.EventLoop loop, SocketListener listener) {
-        Dialer dialer = (l, offerSessions) -> connector.connect(uri, l, loop, offerSessions);
+        Dialer dialer = (l, offerSessions, rejected) -> connector.connect(uri, l, loop, offerSessions, rejected);
         return create(uri, dialer, config, random, new io.tether.netty.internal.EventLoopScheduler(loop), listener);
     }
 
     static ReconnectingSocket create(URI uri, Dialer dialer, io.tether.client.ClientConfig config,
             RandomGenerator random, Scheduler scheduler, SocketListener listener) {
-        return new ReconnectingSocket(uri, dialer, config.reconnect(), config.outbox(), random, scheduler, listener,
-                config.resumable() ? config.sessions() : null, config.handshakeTimeout());
+        ReconnectingSocket socket = new ReconnectingSocket(uri, dialer, config.reconnect(), config.outbox(), random,
+                scheduler, listener, config.resumable() ? config.sessions() : null, config.handshakeTimeout());
+        socket.refreshesCredentials = config.credentials() != io.tether.client.Credentials.NONE;
+        return socket;
     }
 
     /** Starts the first attempt. */
@@ -112,7 +121,9 @@ public final class ReconnectingSocket implements TetherSocket {
         attempt = a;
         attemptStartedNanos = scheduler.nanoTime();
         attemptReadyNanos = 0;
-        dialer.dial(a, session != null).whenComplete((connection, error) -> {
+        attemptRefreshed = refreshNext;
+        refreshNext = false;
+        dialer.dial(a, session != null, attemptRefreshed).whenComplete((connection, error) -> {
             if (error != null) {
                 onLoop(() -> {
                     if (attempt == a && a.connection() == null) {
@@ -219,6 +230,11 @@ public final class ReconnectingSocket implements TetherSocket {
             finish(closeCode, closeReason, null);
             return;
         }
+        if (refreshesCredentials && !attemptRefreshed && cause instanceof HandshakeRejectedException rejected
+                && rejected.status() == 401) {
+            retryWithFreshCredentials(cause);
+            return;
+        }
         long now = scheduler.nanoTime();
         // Only the time before the attempt opened is credited: a connection that opened and then
         // dropped spent its time connected, and crediting that would undo the backoff's jitter.
@@ -235,6 +251,23 @@ public final class ReconnectingSocket implements TetherSocket {
         callbacks.onDisconnected(new Disconnect(cause, true, Optional.of(retry.delay()), Optional.of(retry.backoff()), retry.attempt(), retry.why()));
         if (state.get() == SocketState.RECONNECTING) {
             retryTimer = scheduler.schedule(this::retryNow, retry.delay().toNanos());
+        }
+    }
+
+    /**
+     * The server refused the credentials: they may have expired since they were fetched. Ask the
+     * supplier for fresh ones and try once more at once; a second 401 goes to the retry rules
+     * (which give up).
+     */
+    private void retryWithFreshCredentials(Throwable cause) {
+        refreshNext = true;
+        state.moveTo(SocketState.RECONNECTING);
+        String why = "credentials refused (401): trying once more with fresh ones";
+        log.debug("{} {}", uri, why);
+        callbacks.onDisconnected(new Disconnect(cause, true, Optional.of(Duration.ZERO), Optional.of(Duration.ZERO),
+                Math.max(1, retries.attempts()), why));
+        if (state.get() == SocketState.RECONNECTING) {
+            retryTimer = scheduler.schedule(this::retryNow, 0);
         }
     }
 

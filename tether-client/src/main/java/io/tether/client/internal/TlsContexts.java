@@ -22,4 +22,22 @@ public final class TlsContexts {
             throw new IllegalStateException("the JVM has no default TLS context", e);
         }
     }
+
+    /**
+     * A client context trusting only the certificate authorities in {@code pemFile}; null when
+     * {@code pemFile} is null.
+     *
+     * @throws IllegalArgumentException when the file cannot be read as PEM certificates, naming it
+     */
+    public static @Nullable SslContext trusting(java.nio.file.@Nullable Path pemFile) {
+        if (pemFile == null) {
+            return null;
+        }
+        try {
+            return io.netty.handler.ssl.SslContextBuilder.forClient().trustManager(pemFile.toFile()).build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read trusted certificates from " + pemFile + ": "
+                    + e.getMessage(), e);
+        }
+    }
 }

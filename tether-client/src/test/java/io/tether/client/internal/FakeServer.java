@@ -29,7 +29,8 @@ final class FakeServer implements Dialer {
     final List<String> received = new ArrayList<>();
 
     @Override
-    public CompletionStage<WebSocketConnection> dial(WebSocketListener listener, boolean offerSessions) {
+    public CompletionStage<WebSocketConnection> dial(WebSocketListener listener, boolean offerSessions,
+            boolean credentialsRejected) {
         PendingDial d = new PendingDial(listener, offerSessions);
         dials.add(d);
         return d.result;

@@ -17,15 +17,24 @@ import java.util.random.RandomGenerator;
  * @param onClosed called once per connection, on its event loop, when it has closed (after the
  *     listener's terminal call); one shared hook instead of a future listener per connection, which
  *     would cost an idle connection about 100 bytes
+ * @param flow inbound message rate and outbound queue limits
  */
 public record ConnectionSettings(boolean client, int maxMessageSize, Duration closeTimeout,
-        HeartbeatConfig heartbeat, RandomGenerator random, Consumer<WebSocketConnectionHandler> onClosed) {
+        HeartbeatConfig heartbeat, RandomGenerator random, Consumer<WebSocketConnectionHandler> onClosed,
+        FlowLimits flow) {
 
     public ConnectionSettings {
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(onClosed, "onClosed");
+        Objects.requireNonNull(flow, "flow");
+    }
+
+    /** Settings with no flow limits. */
+    public ConnectionSettings(boolean client, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat,
+            RandomGenerator random, Consumer<WebSocketConnectionHandler> onClosed) {
+        this(client, maxMessageSize, closeTimeout, heartbeat, random, onClosed, FlowLimits.NONE);
     }
 
     /** Settings with no close hook. */

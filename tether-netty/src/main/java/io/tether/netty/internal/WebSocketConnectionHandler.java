@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectionClosedException;
 import io.tether.core.HandshakeRequest;
+import io.tether.core.Principal;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.RoundTripTime;
 import io.tether.core.WebSocketConnection;
@@ -58,6 +60,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     /** Also the source of path and subprotocol, so the connection holds them once. */
     private final HandshakeRequest handshake;
     private final Map<String, Object> attributes;
+    private final @Nullable Principal principal;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Written on the event loop only; volatile so senders on other threads can fail fast. */
     private volatile ConnectionState state = ConnectionState.OPEN;
@@ -68,6 +71,8 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     private String closeReason = "";
     private @Nullable Throwable failure;
     private @Nullable ScheduledFuture<?> forceClose;
+    /** The inbound rate limit's theoretical arrival time (GCRA), event loop only. */
+    private long inboundArrival;
 
     /**
      * @param handshake the opening handshake, with the selected subprotocol
@@ -75,6 +80,17 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
      */
     public WebSocketConnectionHandler(Channel channel, ConnectionSettings settings, WebSocketListener listener,
             HandshakeRequest handshake, Map<String, Object> attributes) {
+        this(channel, settings, listener, handshake, attributes, null);
+    }
+
+    /**
+     * @param handshake the opening handshake, with the selected subprotocol
+     * @param attributes what the server's handshake gate attached (unmodifiable; {@code Map.of()} for none)
+     * @param principal who the server's authenticator found the client to be; null for anonymous
+     */
+    public WebSocketConnectionHandler(Channel channel, ConnectionSettings settings, WebSocketListener listener,
+            HandshakeRequest handshake, Map<String, Object> attributes, @Nullable Principal principal) {
+        this.principal = principal;
         this.channel = Objects.requireNonNull(channel, "channel");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = new ListenerInvoker(Objects.requireNonNull(listener, "listener"), this);
@@ -100,6 +116,11 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         fireOpen();
+        if (settings.flow().limitsInbound() && (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame)
+                && overInboundRate(ctx)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof WebSocketFrame frame && !frame.isFinalFragment()
                 && (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame)) {
             // The first fragment of a message: from here on the aggregator owns the frame and
@@ -129,6 +150,31 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Takes a token for one more message (its first frame); when there is none, closes with 1008
+     * and returns true. Messages that arrive after that are dropped like any after our Close.
+     */
+    private boolean overInboundRate(ChannelHandlerContext ctx) {
+        if (state != ConnectionState.OPEN) {
+            return false;
+        }
+        FlowLimits flow = settings.flow();
+        long now = ctx.executor().ticker().nanoTime();
+        long arrival = Math.max(inboundArrival, now);
+        if (arrival - now > flow.inboundToleranceNanos()) {
+            log.debug("{} sends faster than {} messages/s, closing with 1008", id(), flow.inboundPerSecond());
+            failWithClose(ctx, CloseCodes.POLICY_VIOLATION,
+                    "message rate above " + formatRate(flow.inboundPerSecond()) + "/s");
+            return true;
+        }
+        inboundArrival = arrival + flow.inboundIntervalNanos();
+        return false;
+    }
+
+    private static String formatRate(double perSecond) {
+        return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
     }
 
     /**
@@ -249,6 +295,29 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             return;
         }
         super.write(ctx, msg, promise);
+        long max = settings.flow().maxQueuedBytes();
+        if (data && max > 0) {
+            ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
+            if (queued != null && queued.totalPendingWriteBytes() > max) {
+                closeSlowReader(ctx, queued.totalPendingWriteBytes());
+            }
+        }
+    }
+
+    /**
+     * The peer does not read what we send fast enough: more than the limit waits in the socket
+     * buffer. Close with 1013; the Close frame waits behind the queue, so the connection is cut
+     * after the close timeout if the peer never reads it. Only this connection is affected.
+     */
+    private void closeSlowReader(ChannelHandlerContext ctx, long pending) {
+        String reason = "reader too slow: " + pending + " bytes waiting; retry-after=1s";
+        log.debug("{} {}", id(), reason);
+        recordFailure(new ConnectionClosedException(CloseCodes.TRY_AGAIN_LATER, reason));
+        closeCode = CloseCodes.TRY_AGAIN_LATER;
+        closeReason = reason;
+        state = ConnectionState.CLOSE_SENT;
+        ctx.writeAndFlush(new CloseWebSocketFrame(CloseCodes.TRY_AGAIN_LATER, reason));
+        scheduleForceClose(ctx);
     }
 
     @Override
@@ -370,6 +439,11 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     @Override
     public Map<String, Object> attributes() {
         return attributes;
+    }
+
+    @Override
+    public Optional<Principal> principal() {
+        return Optional.ofNullable(principal);
     }
 
     @Override

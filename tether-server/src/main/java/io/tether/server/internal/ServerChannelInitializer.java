@@ -6,18 +6,17 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Ticker;
 import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.netty.internal.ConnectionSettings;
+import io.tether.netty.internal.FlowLimits;
 import io.tether.netty.internal.ThreadLocalRandomGenerator;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.jspecify.annotations.Nullable;
 
 /** Builds each accepted channel's pipeline: HTTP codec, request aggregator, handshake gate. */
@@ -27,10 +26,12 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
 
     private final ServerConfig config;
     private final ServerContext context;
+    private final @Nullable ServerTls tls;
 
     public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry,
-            Map<String, SessionManager> sessionManagers) {
+            Map<String, SessionManager> sessionManagers, @Nullable ServerTls tls) {
         this.config = config;
+        this.tls = tls;
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameSize())
                 .expectMaskedFrames(true)
@@ -45,21 +46,23 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 : null;
         StaticFiles staticFiles = config.staticRoot() == null ? null
                 : new StaticFiles(config.staticRoot(), ServerChannelInitializer.class.getClassLoader());
+        ConnectionLimiter limiter = new ConnectionLimiter(config.limits());
         this.context = new ServerContext(config,
                 config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity())),
                 new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(), config.heartbeat(),
-                        ThreadLocalRandomGenerator.INSTANCE, registry::closed),
+                        ThreadLocalRandomGenerator.INSTANCE, connection -> {
+                            registry.closed(connection);
+                            limiter.release(limiter.addressOf(connection.handshake()));
+                        }, FlowLimits.of(config.limits().inboundMessagesPerSecond(), config.limits().inboundBurst(),
+                                config.limits().maxQueuedBytes())),
                 registry, decoderConfig, admission, sessionManagers, staticFiles,
-                new Gatekeeper(config.handshakeGate()));
+                new Gatekeeper(config.handshakeGate(), config.authenticator()), limiter, Clock.systemUTC());
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        SSLContext tls = config.sslContext();
         if (tls != null) {
-            SSLEngine engine = tls.createSSLEngine();
-            engine.setUseClientMode(false);
-            ch.pipeline().addLast("tls", new SslHandler(engine));
+            ch.pipeline().addLast("tls", tls.newHandler(ch));
         }
         ch.pipeline()
                 // Writes made while reading a batch of frames (echoes, acks, room fan-out) go out

@@ -5,6 +5,7 @@ import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
+import java.time.Clock;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -14,5 +15,6 @@ import org.jspecify.annotations.Nullable;
  */
 record ServerContext(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
         ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
-        Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles, Gatekeeper gatekeeper) {
+        Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles, Gatekeeper gatekeeper,
+        ConnectionLimiter limiter, Clock clock) {
 }

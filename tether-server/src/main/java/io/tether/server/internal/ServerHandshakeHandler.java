@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.core.CloseCodes;
 import io.tether.core.HandshakeRequest;
+import io.tether.core.Principal;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.core.reconnect.RetryAfter;
@@ -26,6 +27,7 @@ import io.tether.netty.internal.WebSocketConnectionHandler;
 import io.tether.server.Acceptance;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
+import io.tether.server.auth.Authentication;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -140,27 +142,57 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: no Sec-WebSocket-Key");
             return;
         }
-        if (!admitted(ctx)) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!config.origins().allows(origin, request.headers().get(HttpHeaderNames.HOST))) {
+            registry.countRejected();
+            reject(ctx, HttpResponseStatus.FORBIDDEN, "origin " + origin + " is not allowed to connect");
             return;
         }
-        checkAndUpgrade(ctx, request, endpoint);
-    }
-
-    /** Asks the application's gates, then upgrades or answers their refusal. */
-    private void checkAndUpgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint) {
         // The endpoint's own path string: the request's copy would cost every connection 48 bytes.
         HandshakeRequest handshake = HandshakeRequests.of(endpoint.path(), HandshakeRequests.rawQuery(request.uri()),
                 request.headers(), ctx.channel().remoteAddress(), selectSubprotocol(request, endpoint));
-        Acceptance answer = context.gatekeeper().check(handshake, endpoint, ctx.channel());
-        if (answer instanceof Acceptance.Refused refused) {
-            refuse(ctx, refused);
+        String address = context.limiter().addressOf(handshake);
+        Acceptance.Refused overLimit = context.limiter().admit(address, ctx.executor().ticker().nanoTime());
+        if (overLimit != null) {
+            refuse(ctx, overLimit);
             return;
         }
-        upgrade(ctx, request, endpoint, handshake, ((Acceptance.Accepted) answer).attributes());
+        if (!admitted(ctx)) {
+            context.limiter().release(address);
+            return;
+        }
+        Acceptance.Refused refused = checkAndUpgrade(ctx, request, endpoint, handshake);
+        if (refused != null) {
+            context.limiter().release(address);
+            refuse(ctx, refused);
+        }
+    }
+
+    /**
+     * Authenticates, asks the endpoint's authorizer and the application's gates, then upgrades;
+     * returns their refusal instead (nothing upgraded).
+     */
+    private Acceptance.@Nullable Refused checkAndUpgrade(ChannelHandlerContext ctx, FullHttpRequest request,
+            Endpoint endpoint, HandshakeRequest handshake) {
+        Authentication authentication = context.gatekeeper().authenticate(handshake, ctx.channel());
+        if (authentication instanceof Authentication.Refused refused) {
+            return refused.refusal();
+        }
+        Principal principal = authentication instanceof Authentication.Authenticated a ? a.principal() : null;
+        Acceptance.Refused unauthorized = context.gatekeeper().authorize(endpoint, principal, handshake, ctx.channel());
+        if (unauthorized != null) {
+            return unauthorized;
+        }
+        Acceptance answer = context.gatekeeper().check(handshake, endpoint, ctx.channel());
+        if (answer instanceof Acceptance.Refused refused) {
+            return refused;
+        }
+        upgrade(ctx, request, endpoint, handshake, ((Acceptance.Accepted) answer).attributes(), principal);
+        return null;
     }
 
     private void refuse(ChannelHandlerContext ctx, Acceptance.Refused refused) {
-        log.debug("{} handshake refused by the gate with {}: {}", ctx.channel(), refused.status(), refused.reason());
+        log.debug("{} handshake refused with {}: {}", ctx.channel(), refused.status(), refused.reason());
         registry.countRejected();
         var response = HttpResponses.error(ctx, HttpResponseStatus.valueOf(refused.status()), refused.reason());
         refused.headers().forEach((name, value) -> response.headers().set(name, value));
@@ -204,12 +236,12 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint,
-            HandshakeRequest handshake, Map<String, Object> attributes) {
+            HandshakeRequest handshake, Map<String, Object> attributes, @Nullable Principal principal) {
         String subprotocol = handshake.subprotocol();
         var handshaker = new TetherServerHandshaker(webSocketUrl(request, endpoint.path()), subprotocol,
                 context.decoderConfig());
         var connection = new WebSocketConnectionHandler(ctx.channel(), settings,
-                listenerFor(endpoint, subprotocol, ctx), handshake, attributes);
+                listenerFor(endpoint, subprotocol, ctx), handshake, attributes, principal);
         // Registered before the 101 goes on the wire: a stop() racing with the client's first read
         // still finds the connection and closes it with a Close frame.
         registry.add(connection);
@@ -219,6 +251,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             future.addListener(f -> {
                 if (f.isSuccess()) {
                     connection.fireOpen();
+                    CredentialsExpiry.watch(ctx.channel().eventLoop(), connection, principal, config.credentialsGrace(),
+                            context.clock());
                     if (registry.isDraining()) {
                         // stop() began between our draining check and registry.add: close like the rest.
                         connection.close(CloseCodes.SERVICE_RESTART,
@@ -231,6 +265,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             });
         } catch (WebSocketHandshakeException e) {
             registry.remove(connection);
+            context.limiter().release(context.limiter().addressOf(handshake));
             reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: " + e.getMessage());
         }
     }
@@ -264,7 +299,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private String webSocketUrl(FullHttpRequest request, String path) {
         String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        return (config.sslContext() != null ? "wss://" : "ws://") + host + path;
+        return (config.sslContext() != null || config.tls() != null ? "wss://" : "ws://") + host + path;
     }
 
     private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {

@@ -2,6 +2,7 @@ package io.tether.server.internal;
 
 import io.tether.core.CloseCodes;
 import io.tether.core.HandshakeRequest;
+import io.tether.core.Principal;
 import io.tether.core.ProtocolViolationException;
 import io.tether.core.SessionExpiredException;
 import io.tether.core.WebSocketConnection;
@@ -64,6 +65,8 @@ final class ServerSession implements Session {
     private final SessionEngine engine;
     /** Of the connection that created the session (or took it over on this node); no copies. */
     private final HandshakeRequest handshake;
+    /** The latest connection's principal, kept while detached; written on the session thread. */
+    private volatile @Nullable Principal principal;
     private final Map<String, Object> attributes;
     /** Ownership in the store: every write names it, and a claim elsewhere makes it stale. */
     private volatile long epoch;
@@ -353,6 +356,7 @@ final class ServerSession implements Session {
             return;
         }
         epoch = newEpoch;
+        principal = connection.principal().orElse(null);
         runWaitingForAttach();
         String problem = resumed ? engine.resumeProblem(peerLastReceived) : null;
         if (problem != null) {
@@ -533,6 +537,11 @@ final class ServerSession implements Session {
     @Override
     public HandshakeRequest handshake() {
         return handshake;
+    }
+
+    @Override
+    public Optional<Principal> principal() {
+        return Optional.ofNullable(principal);
     }
 
     @Override

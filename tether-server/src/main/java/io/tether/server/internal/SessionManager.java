@@ -3,6 +3,7 @@ package io.tether.server.internal;
 import io.netty.channel.EventLoop;
 import io.tether.core.CloseCodes;
 import io.tether.core.HandshakeRequest;
+import io.tether.core.Principal;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.session.Stages;
@@ -47,13 +48,16 @@ public final class SessionManager implements AutoCloseable {
     private final String nodeId;
     private final Clock clock;
     private final Duration storeOutageWait;
+    /** Sessions held here beyond which a new one is refused; 0 for no limit. */
+    private final int maxSessions;
     private final LocalSessions locals = new LocalSessions();
     private final LongAdder flagged = new LongAdder();
     private volatile boolean storeReachable = true;
 
     public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
-            String nodeId, Clock clock, Duration storeOutageWait) {
+            String nodeId, Clock clock, Duration storeOutageWait, int maxSessions) {
         this.storeOutageWait = storeOutageWait;
+        this.maxSessions = maxSessions;
         this.path = path;
         this.config = config;
         this.listener = listener;
@@ -105,7 +109,10 @@ public final class SessionManager implements AutoCloseable {
             return;
         }
         byte[] newToken = newSecret();
-        store.claim(hello.sessionId(), hello.token().getBytes(StandardCharsets.US_ASCII), newToken, nodeId)
+        // The store compares tokens bound to the principal: another principal's resume is a forgery.
+        Optional<Principal> principal = connection.principal();
+        store.claim(hello.sessionId(), TokenBinding.bind(hello.token().getBytes(StandardCharsets.US_ASCII), principal),
+                        TokenBinding.bind(newToken, principal), nodeId)
                 .whenComplete((claimed, error) -> {
                     // Noted here, on the store's thread, before any hop: a write of the session that
                     // our claim fences off is answered after it, and must see it was our own.
@@ -160,9 +167,15 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private void create(WebSocketConnection connection, EventLoop loop, Consumer<ServerSession> bound) {
+        if (maxSessions > 0 && locals.size() >= maxSessions) {
+            log.debug("{}: {} sessions held, the limit; refusing a new one", path, maxSessions);
+            connection.close(CloseCodes.TRY_AGAIN_LATER, "too many sessions on this server; retry-after=5s");
+            return;
+        }
         String id = new String(newSecret(), StandardCharsets.US_ASCII);
         byte[] token = newSecret();
-        store.create(SessionState.created(id, token, nodeId, config.ttl())).whenComplete((created, error) ->
+        store.create(SessionState.created(id, TokenBinding.bind(token, connection.principal()), nodeId, config.ttl()))
+                .whenComplete((created, error) ->
                 loop.execute(() -> {
                     if (error != null) {
                         storeFailed(connection, error);

@@ -40,7 +40,7 @@ class ServerHandshakeGateTest {
     private EmbeddedChannel channel(HandshakeGate serverGate, HandshakeGate endpointGate) {
         ServerConfig config = ServerConfig.builder().heartbeat(HeartbeatConfig.DISABLED).handshakeGate(serverGate)
                 .endpoint(new Endpoint("/ws", List.of("chat"), listener).withGate(endpointGate)).build();
-        EmbeddedChannel ch = new EmbeddedChannel(new ServerChannelInitializer(config, registry, Map.of()));
+        EmbeddedChannel ch = new EmbeddedChannel(new ServerChannelInitializer(config, registry, Map.of(), null));
         ch.writeInbound(Unpooled.copiedBuffer(UPGRADE, StandardCharsets.US_ASCII));
         return ch;
     }

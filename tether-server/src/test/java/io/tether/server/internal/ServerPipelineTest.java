@@ -34,7 +34,7 @@ class ServerPipelineTest {
                 .pingInterval(Duration.ofSeconds(20)).pingTimeout(Duration.ofSeconds(10)).build())
                 .endpoint(Endpoint.of("/echo", listener)).build();
         ConnectionRegistry registry = new ConnectionRegistry();
-        EmbeddedChannel channel = new EmbeddedChannel(new ServerChannelInitializer(config, registry, Map.of()));
+        EmbeddedChannel channel = new EmbeddedChannel(new ServerChannelInitializer(config, registry, Map.of(), null));
         channel.freezeTime();
         assertThat(channel.pipeline().names()).startsWith("flush-consolidation", "http", "http-aggregator",
                 ServerHandshakeHandler.NAME);

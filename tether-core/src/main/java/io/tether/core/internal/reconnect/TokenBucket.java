@@ -40,4 +40,9 @@ public final class TokenBucket {
         theoreticalArrival = arrival + interval;
         return 0;
     }
+
+    /** Whether the bucket has refilled completely by {@code nowNanos} (it can then be dropped and made anew). */
+    public synchronized boolean isFull(long nowNanos) {
+        return theoreticalArrival <= nowNanos;
+    }
 }

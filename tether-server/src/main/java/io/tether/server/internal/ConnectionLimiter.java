@@ -1,0 +1,107 @@
+package io.tether.server.internal;
+
+import io.tether.core.HandshakeRequest;
+import io.tether.core.internal.reconnect.TokenBucket;
+import io.tether.server.Acceptance;
+import io.tether.server.ConnectionLimits;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Enforces {@link ConnectionLimits}' handshake-time limits: connections open in total and per
+ * client address (a slot is reserved when a handshake passes, and given back by {@link #release}
+ * when its connection closes or the handshake is refused later), and handshakes per second per
+ * address. Thread-safe: the server's event loops share one.
+ */
+final class ConnectionLimiter {
+    /** Past this many per-address buckets, full ones are dropped (they would let the next handshake through anyway). */
+    private static final int PRUNE_AT = 10_000;
+
+    private final ConnectionLimits limits;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<String, Integer> openPerAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> handshakeBuckets = new ConcurrentHashMap<>();
+
+    ConnectionLimiter(ConnectionLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Whether the per-address limits need the client's address at all. */
+    private boolean perAddress() {
+        return limits.maxConnectionsPerAddress() > 0 || limits.handshakesPerSecondPerAddress() > 0;
+    }
+
+    /** The address {@code request} counts against, or null when no per-address limit is on. */
+    @Nullable String addressOf(HandshakeRequest request) {
+        return perAddress() ? ClientAddress.of(request, limits.trustedProxies()) : null;
+    }
+
+    /**
+     * Reserves a connection slot for a handshake from {@code address} (null: no per-address
+     * limit); returns null when reserved, else the refusal to answer (then nothing is reserved).
+     */
+    Acceptance.@Nullable Refused admit(@Nullable String address, long nowNanos) {
+        if (address != null && limits.handshakesPerSecondPerAddress() > 0) {
+            long wait = bucketOf(address, nowNanos).tryAcquire(nowNanos);
+            if (wait > 0) {
+                long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + TimeUnit.SECONDS.toNanos(1) - 1));
+                return Acceptance.refuse(429, "too many handshakes from " + address + " (limit "
+                        + limits.handshakesPerSecondPerAddress() + "/s); retry after " + seconds + " s")
+                        .withHeader("Retry-After", Long.toString(seconds));
+            }
+        }
+        int max = limits.maxConnections();
+        if (max > 0 && open.incrementAndGet() > max) {
+            open.decrementAndGet();
+            return Acceptance.refuse(503, "server full: " + max + " connections open; retry after 5 s")
+                    .withHeader("Retry-After", "5");
+        }
+        int maxPerAddress = limits.maxConnectionsPerAddress();
+        if (address != null && maxPerAddress > 0) {
+            // compute runs under the key's lock: no increment can slip past a removal.
+            boolean[] over = new boolean[1];
+            openPerAddress.compute(address, (a, count) -> {
+                int n = count == null ? 0 : count;
+                over[0] = n >= maxPerAddress;
+                return over[0] ? count : n + 1;
+            });
+            if (over[0]) {
+                if (max > 0) {
+                    open.decrementAndGet();
+                }
+                return Acceptance.refuse(503, "too many connections from " + address + " (limit " + maxPerAddress
+                        + "); retry after 5 s").withHeader("Retry-After", "5");
+            }
+        }
+        return null;
+    }
+
+    /** Gives back the slot {@link #admit} reserved for a connection from {@code address}. */
+    void release(@Nullable String address) {
+        if (limits.maxConnections() > 0) {
+            open.decrementAndGet();
+        }
+        if (address != null && limits.maxConnectionsPerAddress() > 0) {
+            releaseAddress(address);
+        }
+    }
+
+    private void releaseAddress(String address) {
+        openPerAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+    }
+
+    private TokenBucket bucketOf(String address, long nowNanos) {
+        if (handshakeBuckets.size() > PRUNE_AT) {
+            handshakeBuckets.values().removeIf(b -> b.isFull(nowNanos));
+        }
+        return handshakeBuckets.computeIfAbsent(address, a -> new TokenBucket(limits.handshakesPerSecondPerAddress(),
+                limits.handshakeBurstPerAddress(), nowNanos));
+    }
+
+    /** Connections holding a slot (0 when the total is not limited). */
+    int open() {
+        return open.get();
+    }
+}
