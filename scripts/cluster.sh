@@ -159,6 +159,11 @@ start_node() {
   # shellcheck disable=SC2206 # word splitting of the two argument strings is intended
   args=($store $SERVE_ARGS)
   mkdir -p "$state/node-$i"
+  # One HMAC secret for all nodes: a token the chat's demo login issued on one node is good on all.
+  if [ ! -s "$state/demo-secret" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 > "$state/demo-secret")
+  fi
+  args+=(--auth-jwt-secret-file "$state/demo-secret")
   launch "node-$i" "$state/node-$i/tether.log" "$JAVA" -jar "$jar" serve --host 127.0.0.1 --port "$port" "${args[@]}"
 }
 

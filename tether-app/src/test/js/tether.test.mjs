@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -66,6 +68,21 @@ test('decorrelated jitter stays within [base, min(cap, 3 × previous)] and hints
 
 let server;
 let port;
+
+/** Starts `tether serve` with `args`; resolves with the process and its port. */
+function startServer(args) {
+  const proc = spawn('java', ['-jar', jar, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /Tether serving ws:\/\/127\.0\.0\.1:(\d+)\/echo/.exec(out);
+      if (m) resolve({ proc, port: Number(m[1]) });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    setTimeout(() => reject(new Error('server did not start')), WAIT).unref();
+  });
+}
 
 before(async () => {
   server = spawn('java', ['-jar', jar, 'serve', '--port', '0', '--ping-interval', '500ms', '--ping-timeout', '1s'],
@@ -131,6 +148,46 @@ test('resume after the connection dies: messages sent while away arrive once, in
   assert.equal(socket.stats.resumes, 1);
   socket.close();
   await p.close();
+});
+
+test('credentials: a token is fetched before every attempt and travels as a subprotocol entry', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-js-'));
+  const secret = path.join(dir, 'secret');
+  fs.writeFileSync(secret, 'a demo secret of at least 32 bytes!');
+  const secured = await startServer(['--auth-required', '--auth-jwt-secret-file', secret]);
+  const p = await proxy(secured.port);
+  try {
+    const fetched = [];
+    const credentials = async () => {
+      const r = await fetch(`http://127.0.0.1:${secured.port}/demo/token?nick=node`);
+      const { token } = await r.json();
+      fetched.push(token);
+      return token;
+    };
+    const socket = new TetherSocket(`ws://127.0.0.1:${p.port}/echo`, { WebSocket, baseDelay: 50, capDelay: 200, credentials });
+    const received = [];
+    socket.addEventListener('message', (e) => received.push(e.detail.text));
+    await once(socket, 'open');
+    assert.equal(fetched.length, 1);
+    await socket.send('with a token');
+    const resumed = once(socket, 'resumed');
+    p.killAll();
+    await resumed;
+    assert.equal(fetched.length, 2, 'asked again for the reconnect');
+    await socket.send('after');
+    await waitFor(() => received.length === 2, 'echoes');
+    assert.deepEqual(received, ['with a token', 'after']);
+    socket.close();
+
+    // Without credentials the server refuses (401): the socket never opens.
+    const anonymous = new TetherSocket(`ws://127.0.0.1:${secured.port}/echo`, { WebSocket, baseDelay: 50, capDelay: 200 });
+    await waitFor(() => anonymous.attempt >= 2, 'refused attempts');
+    assert.equal(anonymous.state, 'reconnecting');
+    anonymous.close();
+  } finally {
+    await p.close();
+    secured.proc.kill();
+  }
 });
 
 test('outbox: messages sent before the first connection are delivered once it opens', async () => {

@@ -27,7 +27,7 @@ let lastDisconnect = null;
 function renderStatus() {
   const s = $('status');
   let label;
-  let st = socket ? socket.state : 'connecting';
+  let st = socket ? socket.state : 'idle';
   if (st === 'open') {
     label = socket.rtt ? `connected · RTT ${Math.round(socket.rtt.smoothed)} ms` : 'connected';
     if (state.node) label += ` · ${state.node}`;
@@ -37,6 +37,8 @@ function renderStatus() {
     if (!navigator.onLine) { st = 'offline'; label = 'offline — waiting for the network'; }
   } else if (st === 'closed') {
     label = 'offline';
+  } else if (st === 'idle') {
+    label = 'not connected — choose a nickname';
   } else {
     label = 'connecting…';
   }
@@ -93,8 +95,18 @@ function renderMembers() {
     const li = el('li', m.nick, m.online ? 'online' : 'offline');
     li.dataset.nick = m.nick;
     li.dataset.online = String(m.online);
+    if (m.nick !== state.nick) {
+      // A private room of the two of us: only our two logged-in principals may join it.
+      li.title = `talk privately with ${m.nick}`;
+      li.addEventListener('click', () => send({ t: 'join', room: privateRoom(state.nick, m.nick) }));
+    }
     list.append(li);
   }
+}
+
+/** The private room of two nicknames, as the server names it: dm:<a>+<b>, in alphabetical order. */
+function privateRoom(a, b) {
+  return `dm:${[a, b].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).join('+')}`;
 }
 
 function renderPending() {
@@ -172,8 +184,21 @@ function say(text) {
 
 // ---- wiring -----------------------------------------------------------------------------------
 
+/**
+ * The demo login: a token for our nickname from the server, asked for before every connection
+ * attempt (so one that expired is replaced). A server without the demo login answers 404: we go on
+ * anonymously. A demo: the server checks no password (see docs/security.md).
+ */
+async function demoToken() {
+  const r = await fetch(`/demo/token?nick=${encodeURIComponent(state.nick)}`, { cache: 'no-store' });
+  if (r.status === 404) return null;
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error ?? `login failed: ${r.status}`);
+  return body.token;
+}
+
 function connect() {
-  socket = new TetherSocket(wsUrl, { pingInterval: pingMs, pingTimeout: pingMs });
+  socket = new TetherSocket(wsUrl, { pingInterval: pingMs, pingTimeout: pingMs, credentials: demoToken });
   window.tetherSocket = socket; // for the console, and for the browser tests' counters
   socket.addEventListener('message', (e) => onServerMessage(JSON.parse(e.detail.text)));
   socket.addEventListener('disconnected', (e) => { lastDisconnect = `${e.detail.code} ${e.detail.reason}`; renderStatus(); });
@@ -194,6 +219,7 @@ $('login-form').addEventListener('submit', (e) => {
   e.preventDefault();
   state.nick = $('nick').value.trim();
   showError('');
+  if (!socket) connect();
   send({ t: 'hello', nick: state.nick });
 });
 
@@ -210,5 +236,4 @@ $('say-form').addEventListener('submit', (e) => {
   say(text);
 });
 
-connect();
 renderStatus();

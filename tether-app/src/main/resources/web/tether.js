@@ -19,6 +19,8 @@
 // virtual time.
 
 export const SUBPROTOCOL = 'tether.v1';
+/** The subprotocol entry that carries a token: `access_token.<jwt>` (never selected by the server). */
+export const TOKEN_PREFIX = 'access_token.';
 export const T = Object.freeze({
   DATA: 0x01, ACK: 0x02, HELLO: 0x10, WELCOME: 0x11, PING: 0x20, PONG: 0x21, BACKGROUND: 0x22, GOAWAY: 0x30,
 });
@@ -160,7 +162,10 @@ export class TetherSocket extends EventTarget {
    * @param {object} [o] options (defaults in DEFAULTS): WebSocket (constructor); baseDelay, capDelay,
    *   resetAfter (ms); connectTimeout (until the WebSocket opens), welcomeTimeout (open → WELCOME);
    *   pingInterval, pingTimeout (ms); ackEvery, ackDelay (ms); maxUnacked; inDoubt ('fail' | 'resend');
-   *   random (() => [0,1)); clock ({now, setTimeout, clearTimeout}); document, window
+   *   random (() => [0,1)); clock ({now, setTimeout, clearTimeout}); document, window;
+   *   credentials (async () => token or null): called before every attempt, reconnects included, so an
+   *   expired token is replaced, not replayed; the token travels as the subprotocol entry
+   *   `access_token.<token>` (browsers cannot set an Authorization header on a WebSocket)
    */
   constructor(url, o = {}) {
     super();
@@ -181,6 +186,7 @@ export class TetherSocket extends EventTarget {
     this.inDoubt = c.inDoubt;
     this.random = o.random ?? Math.random;
     this.clock = o.clock ?? realClock;
+    this.credentials = o.credentials ?? null;
     this.doc = o.document ?? globalThis.document;
     this.win = o.window ?? globalThis.window;
     this.state = 'connecting';
@@ -266,9 +272,23 @@ export class TetherSocket extends EventTarget {
   }
 
   #connect() {
+    if (!this.credentials) {
+      this.#open([SUBPROTOCOL]);
+      return;
+    }
+    this.attemptStartedAt = this.clock.now();
+    Promise.resolve().then(() => this.credentials()).then((token) => {
+      if (this.state === 'closed') return;
+      this.#open(token ? [SUBPROTOCOL, TOKEN_PREFIX + token] : [SUBPROTOCOL]);
+    }, (e) => {
+      if (this.state !== 'closed') this.#lost({ code: 1006, reason: `credentials unavailable: ${e?.message ?? e}`, local: true });
+    });
+  }
+
+  #open(protocols) {
     let ws;
     try {
-      ws = new this.WebSocket(this.url, [SUBPROTOCOL]);
+      ws = new this.WebSocket(this.url, protocols);
     } catch (e) {
       this.#lost({ code: 1006, reason: String(e.message || e), local: true });
       return;

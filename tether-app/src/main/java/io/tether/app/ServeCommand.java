@@ -1,6 +1,7 @@
 package io.tether.app;
 
 import io.tether.app.chat.ChatService;
+import io.tether.app.chat.DemoLogin;
 import io.tether.core.FrameLimits;
 import io.tether.redis.RedisSessionStores;
 import io.tether.server.AdmissionConfig;
@@ -10,9 +11,11 @@ import io.tether.server.ServerStartException;
 import io.tether.server.TetherServer;
 import io.tether.server.demo.EchoListener;
 import io.tether.server.demo.EchoSessions;
+import io.tether.server.auth.JwtIssuer;
 import io.tether.server.rooms.InMemoryRoomBus;
-import io.tether.server.rooms.RoomAuthorizer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +92,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat;
 
+    @Mixin
+    SecurityOptions security;
+
+    @Mixin
+    LimitOptions limits;
+
     /** ServerConfig's own rule ({@link FrameLimits#validate}), told in the options' names. */
     private static @Nullable String sizeProblem(int frame, int message) {
         if (frame < FrameLimits.MIN_FRAME_SIZE) {
@@ -126,9 +135,20 @@ final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
             // The chat's rooms live where the sessions do: with Redis, every node shares them.
-            chat = redis != null ? new ChatService(redis.rooms(), "/chat", node, RoomAuthorizer.OPEN, 50)
-                    : new ChatService(new InMemoryRoomBus(), "/chat", node, RoomAuthorizer.OPEN, 50);
+            chat = redis != null ? new ChatService(redis.rooms(), "/chat", node, ChatService.ROOMS, 50)
+                    : new ChatService(new InMemoryRoomBus(), "/chat", node, ChatService.ROOMS, 50);
+            byte[] secret = security.secret();
+            if (secret != null) {
+                builder.route(DemoLogin.PATH, new DemoLogin(JwtIssuer.hmac(secret, security.jwtIssuer,
+                        security.jwtAudience, Clock.systemUTC()), security.demoTokenLifetime));
+            }
             config = builder.host(host).port(port)
+                    .authenticator(security.authenticator(secret))
+                    .credentialsGrace(security.credentialsGrace)
+                    .origins(security.origins())
+                    .tls(security.tls())
+                    .limits(limits.toLimits())
+                    .sessions(limits.sessions())
                     .maxFrameSize(frame).maxMessageSize(message)
                     .heartbeat(heartbeat.toConfig())
                     .drainWindow(drainWindow)
@@ -141,9 +161,10 @@ final class ServeCommand implements Callable<Integer> {
                     .endpoint(Endpoint.resumable("/chat", new PlainRefused(), chat))
                     .staticRoot("web")
                     .build();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IOException e) {
             closeQuietly(redis);
-            spec.commandLine().getErr().println("tether serve: " + e.getMessage());
+            spec.commandLine().getErr().println("tether serve: " + (e instanceof IOException ? "cannot read " : "")
+                    + e.getMessage());
             return 2;
         }
         TetherServer server;
@@ -166,9 +187,10 @@ final class ServeCommand implements Callable<Integer> {
             closeQuietly(stores);
             stopped.complete(null);
         }, "tether-shutdown"));
-        out.println("Tether serving ws://" + host + ":" + server.port() + "/echo");
+        String secure = config.tls() != null ? "s" : "";
+        out.println("Tether serving ws" + secure + "://" + host + ":" + server.port() + "/echo");
         out.println("Node " + config.nodeId() + ", sessions in " + (stores == null ? "memory" : store));
-        out.println("Chat at http://" + host + ":" + server.port() + "/");
+        out.println("Chat at http" + secure + "://" + host + ":" + server.port() + "/");
         out.flush();
         if (statsInterval != null) {
             StatsPrinter.start(server, statsInterval, out);

@@ -2,7 +2,6 @@ package io.tether.server;
 
 import io.tether.core.WebSocketListener;
 import io.tether.core.internal.protocol.Frame;
-import io.tether.server.auth.EndpointAuthorizer;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

@@ -5,13 +5,14 @@ import static io.tether.core.Durations.requirePositive;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.session.SessionConfig;
-import io.tether.server.auth.Authenticator;
 import io.tether.server.store.InMemorySessionStore;
 import io.tether.server.store.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -69,6 +70,8 @@ import org.jspecify.annotations.Nullable;
  *     reconnecting with fresh credentials (a session resumes). Default {@link #DEFAULT_CREDENTIALS_GRACE}
  * @param limits connection, rate, queue and session limits; {@link ConnectionLimits#DEFAULT}
  * @param tls TLS from PEM files, reloaded when they change; null for none. Exclusive with {@code sslContext}
+ * @param routes plain HTTP answers by exact path (see {@link HttpRoute}); a WebSocket endpoint at the
+ *     same path wins for upgrades, a route wins over the health endpoints and static files
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
@@ -76,7 +79,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate,
         SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait,
         Authenticator authenticator, OriginPolicy origins, Duration credentialsGrace, ConnectionLimits limits,
-        @Nullable TlsConfig tls) {
+        @Nullable TlsConfig tls, Map<String, HttpRoute> routes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -144,6 +147,12 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             throw new IllegalArgumentException("credentialsGrace must not be negative, was " + credentialsGrace);
         }
         Objects.requireNonNull(limits, "limits");
+        routes = Map.copyOf(routes);
+        routes.keySet().forEach(path -> {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("routes: path must start with '/', was '" + path + "'");
+            }
+        });
         if (tls != null && sslContext != null) {
             throw new IllegalArgumentException("give either sslContext or tls (PEM files), not both");
         }
@@ -187,6 +196,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private Duration credentialsGrace = DEFAULT_CREDENTIALS_GRACE;
         private ConnectionLimits limits = ConnectionLimits.DEFAULT;
         private @Nullable TlsConfig tls;
+        private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -217,6 +227,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             credentialsGrace = from.credentialsGrace;
             limits = from.limits;
             tls = from.tls;
+            routes.putAll(from.routes);
         }
 
         public Builder host(String value) {
@@ -357,11 +368,17 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** Answers plain HTTP requests for {@code path} with {@code route}; see {@link HttpRoute}. */
+        public Builder route(String path, HttpRoute route) {
+            routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
                     staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait, authenticator, origins,
-                    credentialsGrace, limits, tls);
+                    credentialsGrace, limits, tls, routes);
         }
     }
 }

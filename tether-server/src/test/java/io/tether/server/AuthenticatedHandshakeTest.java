@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.core.CloseCodes;
 import io.tether.core.Principal;
 import io.tether.core.WebSocketConnection;
-import io.tether.server.auth.EndpointAuthorizer;
 import io.tether.server.auth.JwtAuthenticator;
 import io.tether.server.auth.JwtIssuer;
 import io.tether.testkit.RawWebSocket;

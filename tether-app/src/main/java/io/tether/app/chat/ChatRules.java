@@ -1,5 +1,7 @@
 package io.tether.app.chat;
 
+import io.tether.server.rooms.RoomAuthorizer;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -7,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 final class ChatRules {
     static final int MAX_TEXT = 2000;
     private static final Pattern NICK = Pattern.compile("[\\p{L}\\p{N}_.-]{1,24}");
+    static final String PRIVATE_PREFIX = "dm:";
     private static final Pattern ROOM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     private ChatRules() {
@@ -19,9 +22,29 @@ final class ChatRules {
     }
 
     static @Nullable String roomProblem(@Nullable String room) {
+        if (room != null && room.startsWith(PRIVATE_PREFIX)) {
+            List<String> pair = participants(room);
+            return pair.size() == 2 && pair.stream().allMatch(n -> nickProblem(n) == null)
+                    && pair.get(0).compareTo(pair.get(1)) < 0 ? null
+                    : "a private room is dm:<nick>+<nick>, two different nicknames in alphabetical order";
+        }
         return room != null && ROOM.matcher(room).matches() ? null
-                : "a room name is 1 to 32 lower-case letters, digits, '_' or '-', starting with a letter or digit";
+                : "a room name is 1 to 32 lower-case letters, digits, '_' or '-', starting with a letter or digit,"
+                        + " or dm:<nick>+<nick> for a private room";
     }
+
+    /** The two nicknames of a private room {@code dm:a+b}; empty for a public room. */
+    static List<String> participants(String room) {
+        return room.startsWith(PRIVATE_PREFIX) ? List.of(room.substring(PRIVATE_PREFIX.length()).split("\\+", -1))
+                : List.of();
+    }
+
+    /**
+     * Who may join what: public rooms anyone; a private room {@code dm:a+b} only sessions logged
+     * in (a verified principal, not a claimed nickname) as {@code a} or {@code b}.
+     */
+    static final RoomAuthorizer ROOMS = (session, room) -> !room.startsWith(PRIVATE_PREFIX)
+            || session.principal().map(p -> participants(room).contains(p.name())).orElse(false);
 
     static @Nullable String textProblem(@Nullable String text) {
         if (text == null || text.isBlank()) {

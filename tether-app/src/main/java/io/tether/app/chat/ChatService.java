@@ -43,6 +43,12 @@ public final class ChatService implements SessionListener, AutoCloseable {
     private final Map<String, SerialQueue> queues = new ConcurrentHashMap<>();
     private final String node;
 
+    /**
+     * The chat's own room rules: public rooms for everyone, private rooms {@code dm:a+b} for the
+     * principals {@code a} and {@code b} only.
+     */
+    public static final RoomAuthorizer ROOMS = ChatRules.ROOMS;
+
     /** A chat of one process (rooms in memory), the {@code /chat} namespace, node "local". */
     public ChatService(RoomAuthorizer authorizer, int historySize) {
         this(new InMemoryRoomBus(), "/chat", "local", authorizer, historySize);
@@ -96,6 +102,10 @@ public final class ChatService implements SessionListener, AutoCloseable {
         String problem = ChatRules.nickProblem(nick);
         if (problem != null) {
             return error(session, problem, null);
+        }
+        String loggedInAs = session.principal().map(io.tether.core.Principal::name).orElse(null);
+        if (loggedInAs != null && !loggedInAs.equals(nick)) {
+            return error(session, "you are logged in as " + loggedInAs + ": that is your nickname", null);
         }
         nicks.put(session.id(), nick);
         return rooms.describe(session, nick).thenRun(() -> send(session, object("welcome").put("nick", nick).put("node", node)));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tether.client.ClientConfig;
+import io.tether.client.Credentials;
 import io.tether.client.SocketListener;
 import io.tether.client.TetherClient;
 import io.tether.client.TetherSocket;
@@ -15,12 +16,18 @@ import io.tether.core.reconnect.ReconnectPolicy;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import io.tether.server.TetherServer;
+import io.tether.server.auth.JwtAuthenticator;
+import io.tether.server.auth.JwtIssuer;
 import io.tether.server.demo.EchoListener;
 import io.tether.server.rooms.RoomAuthorizer;
 import io.tether.testkit.FaultProxy;
+import io.tether.testkit.RawWebSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,6 +44,8 @@ class ChatServiceTest {
     static final class User implements SocketListener {
         final List<JsonNode> inbox = new CopyOnWriteArrayList<>();
         TetherSocket socket;
+        /** The user's own client, when it has one (closed by the test). */
+        TetherClient client;
 
         @Override
         public void onText(TetherSocket socket, String text) {
@@ -143,9 +152,89 @@ class ChatServiceTest {
             assertThat(u.of("error")).extracting(e -> e.path("error").asText()).containsExactly(
                     "say hello with a nickname first", "a nickname is 1 to 24 letters, digits, '_', '.' or '-'",
                     "not JSON",
-                    "a room name is 1 to 32 lower-case letters, digits, '_' or '-', starting with a letter or digit",
+                    "a room name is 1 to 32 lower-case letters, digits, '_' or '-', starting with a letter or digit,"
+                            + " or dm:<nick>+<nick> for a private room",
                     "join lobby before talking in it", "a message is at most 2000 characters");
             assertThat(u.of("msg").get(0).path("text").asText()).isEqualTo("<img src=x onerror=alert(1)>");
+        }
+    }
+
+    /** The demo login's answer to {@code GET path}: status line and body. */
+    private static String get(int port, String pathAndQuery, String method) throws Exception {
+        try (RawWebSocket http = RawWebSocket.open(port)) {
+            http.write((method + " " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String head = http.readHttpHead();
+            return head.substring(0, head.indexOf('\r')) + " " + http.readUntilClosed().trim();
+        }
+    }
+
+    private static User loggedIn(int port, URI uri, String nick) throws Exception {
+        String answer = get(port, DemoLogin.PATH + "?nick=" + nick, "GET");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        String token = JSON.readTree(answer.substring(answer.indexOf('{'))).path("token").asText();
+        TetherClient client = TetherClient.create(ClientConfig.builder().resumable(true)
+                .credentials(Credentials.bearer(rejected -> CompletableFuture.completedFuture(token))).build());
+        User u = new User();
+        u.client = client;
+        u.socket = client.open(uri, u);
+        u.send("{\"t\":\"hello\",\"nick\":\"" + nick + "\"}");
+        await().atMost(WAIT).until(() -> !u.of("welcome").isEmpty());
+        return u;
+    }
+
+    @Test
+    void theDemoLogin_bindsTheNickname_andPrivateRoomsAdmitOnlyTheirTwoPrincipals() throws Exception {
+        byte[] secret = "a demo secret of at least 32 bytes!".getBytes(StandardCharsets.US_ASCII);
+        ChatService chat = new ChatService(ChatService.ROOMS, 50);
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0)
+                        .authenticator(JwtAuthenticator.hmac(secret).required(false).build())
+                        .route(DemoLogin.PATH, new DemoLogin(JwtIssuer.hmac(secret, null, null, Clock.systemUTC()),
+                                Duration.ofMinutes(5)))
+                        .endpoint(Endpoint.resumable("/chat", new EchoListener(), chat)).build());
+                TetherClient anonymousClient = TetherClient.create(ClientConfig.builder().resumable(true).build())) {
+            int port = server.port();
+            assertThat(get(port, DemoLogin.PATH + "?nick=%3Cb%3E", "GET")).startsWith("HTTP/1.1 400")
+                    .contains("a nickname is 1 to 24 letters");
+            assertThat(get(port, DemoLogin.PATH + "?nick=alice", "POST")).startsWith("HTTP/1.1 405");
+            URI uri = URI.create("ws://127.0.0.1:" + port + "/chat");
+            User alice = loggedIn(port, uri, "alice");
+            User bob = loggedIn(port, uri, "bob");
+            User carol = loggedIn(port, uri, "carol");
+            try {
+                carol.send("{\"t\":\"hello\",\"nick\":\"alice\"}");
+                await().atMost(WAIT).until(() -> carol.of("error").size() == 1);
+                assertThat(carol.of("error").get(0).path("error").asText())
+                        .isEqualTo("you are logged in as carol: that is your nickname");
+
+                alice.send("{\"t\":\"join\",\"room\":\"dm:alice+bob\"}");
+                bob.send("{\"t\":\"join\",\"room\":\"dm:alice+bob\"}");
+                await().atMost(WAIT).until(() -> !alice.of("joined").isEmpty() && !bob.of("joined").isEmpty());
+                alice.send("{\"t\":\"say\",\"room\":\"dm:alice+bob\",\"text\":\"just us\"}");
+                await().atMost(WAIT).until(() -> bob.texts("dm:alice+bob").size() == 1);
+                assertThat(bob.texts("dm:alice+bob")).containsExactly("alice:just us");
+
+                carol.send("{\"t\":\"join\",\"room\":\"dm:alice+bob\"}");
+                carol.send("{\"t\":\"join\",\"room\":\"dm:bob+alice\"}");
+                await().atMost(WAIT).until(() -> carol.of("error").size() == 3);
+                assertThat(carol.of("error").subList(1, 3)).extracting(e -> e.path("error").asText()).containsExactly(
+                        "you may not join dm:alice+bob",
+                        "a private room is dm:<nick>+<nick>, two different nicknames in alphabetical order");
+
+                // Anonymous clients may claim a nickname (a demo), but a private room wants the principal.
+                User mallory = new User();
+                mallory.socket = anonymousClient.open(uri, mallory);
+                mallory.send("{\"t\":\"hello\",\"nick\":\"alice\"}");
+                mallory.send("{\"t\":\"join\",\"room\":\"dm:alice+bob\"}");
+                await().atMost(WAIT).until(() -> mallory.of("error").size() == 1);
+                assertThat(mallory.of("error").get(0).path("error").asText()).isEqualTo("you may not join dm:alice+bob");
+                assertThat(carol.texts("dm:alice+bob")).isEmpty();
+                assertThat(mallory.texts("dm:alice+bob")).isEmpty();
+            } finally {
+                for (User u : List.of(alice, bob, carol)) {
+                    u.client.close();
+                }
+            }
         }
     }
 }

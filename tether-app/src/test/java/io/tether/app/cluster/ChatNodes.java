@@ -6,6 +6,7 @@ import io.tether.testkit.PeerProcess;
 import io.tether.testkit.services.Nginx;
 import io.tether.testkit.services.RedisServer;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +35,17 @@ public final class ChatNodes implements AutoCloseable {
         RedisServer redis = RedisServer.start();
         Map<String, PeerProcess> nodes = new LinkedHashMap<>();
         try {
+            // One secret for every node: a token the demo login of one node issued is good on all.
+            Path secret = Files.createTempFile("tether-demo-secret", ".txt");
+            secret.toFile().deleteOnExit();
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            Files.writeString(secret, java.util.Base64.getEncoder().encodeToString(random));
             List<Integer> ports = new ArrayList<>();
             for (int i = 1; i <= n; i++) {
                 int port = freePort();
                 ports.add(port);
-                nodes.put("node-" + i, serve(port, redis.uri(), "node-" + i, ping));
+                nodes.put("node-" + i, serve(port, redis.uri(), "node-" + i, ping, secret));
             }
             return new ChatNodes(redis, Nginx.start(ports), nodes);
         } catch (Exception | AssertionError e) {
@@ -48,12 +55,12 @@ public final class ChatNodes implements AutoCloseable {
         }
     }
 
-    private static PeerProcess serve(int port, String redis, String node, Duration ping) throws Exception {
+    private static PeerProcess serve(int port, String redis, String node, Duration ping, Path secret) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String d = ping.toMillis() + "ms";
         PeerProcess p = PeerProcess.start(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "io.tether.app.TetherCli", "serve", "--port", String.valueOf(port), "--store", redis, "--node-id", node,
-                "--ping-interval", d, "--ping-timeout", d);
+                "--ping-interval", d, "--ping-timeout", d, "--auth-jwt-secret-file", secret.toString());
         assertThat(p.nextLine(Duration.ofSeconds(30))).startsWith("Tether serving");
         return p;
     }

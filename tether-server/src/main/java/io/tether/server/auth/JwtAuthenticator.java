@@ -19,6 +19,8 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.tether.core.HandshakeRequest;
 import io.tether.core.Principal;
 import io.tether.server.Acceptance;
+import io.tether.server.Authenticator;
+import io.tether.server.Authentication;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;

@@ -26,8 +26,9 @@ import io.tether.netty.internal.TetherServerHandshaker;
 import io.tether.netty.internal.WebSocketConnectionHandler;
 import io.tether.server.Acceptance;
 import io.tether.server.Endpoint;
+import io.tether.server.HttpRoute;
 import io.tether.server.ServerConfig;
-import io.tether.server.auth.Authentication;
+import io.tether.server.Authentication;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +101,12 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         String path = new QueryStringDecoder(request.uri()).path();
         Endpoint endpoint = endpoints.get(path);
+        HttpRoute route = config.routes().get(path);
+        if (endpoint == null && route != null && !isUpgrade(request)) {
+            Routes.answer(ctx, route, request.method().name(), HandshakeRequests.of(path,
+                    HandshakeRequests.rawQuery(request.uri()), request.headers(), ctx.channel().remoteAddress(), null));
+            return;
+        }
         if (endpoint == null && !isUpgrade(request) && Health.handles(path)) {
             Health.answer(ctx, path, registry.isDraining(), context.sessionManagers().values());
             return;

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.tether.core.HandshakeRequest;
 import io.tether.core.Principal;
 import io.tether.server.Acceptance;
+import io.tether.server.Authentication;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -1,7 +1,6 @@
-package io.tether.server.auth;
+package io.tether.server;
 
 import io.tether.core.Principal;
-import io.tether.server.Acceptance;
 import java.util.Objects;
 
 /** What an {@link Authenticator} found: a principal, nobody in particular, or a refusal. */

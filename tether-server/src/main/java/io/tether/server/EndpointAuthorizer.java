@@ -1,4 +1,4 @@
-package io.tether.server.auth;
+package io.tether.server;
 
 import io.tether.core.HandshakeRequest;
 import io.tether.core.Principal;
