@@ -2,6 +2,7 @@ package io.tether.client;
 
 import static io.tether.core.Durations.requirePositive;
 
+import io.tether.core.CompressionConfig;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.outbox.OutboxConfig;
@@ -34,11 +35,14 @@ import org.jspecify.annotations.Nullable;
  * @param resumable whether a {@link TetherSocket} offers {@code tether.v1} sessions (resume without
  *     loss or duplicates); servers that do not speak it get plain WebSocket
  * @param sessions session settings (replay buffer, acks) used when {@code resumable}
+ * @param compression permessage-deflate (RFC 7692) offered to the server; off by default
+ *     ({@link CompressionConfig#DISABLED}). Inflated frames and messages are held to
+ *     {@code maxFrameSize} and {@code maxMessageSize} (1009 beyond)
  */
 public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, Map<String, String> headers,
         List<String> subprotocols, int maxFrameSize, int maxMessageSize, Duration closeTimeout,
         HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext, ReconnectPolicy reconnect,
-        OutboxConfig outbox, boolean resumable, SessionConfig sessions) {
+        OutboxConfig outbox, boolean resumable, SessionConfig sessions, CompressionConfig compression) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -71,6 +75,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(outbox, "outbox");
         Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(compression, "compression");
     }
 
     public static Builder builder() {
@@ -97,6 +102,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         private OutboxConfig outbox = OutboxConfig.DEFAULT;
         private boolean resumable;
         private SessionConfig sessions = SessionConfig.DEFAULT;
+        private CompressionConfig compression = CompressionConfig.DISABLED;
 
         private Builder() {
         }
@@ -116,6 +122,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             outbox = from.outbox;
             resumable = from.resumable;
             sessions = from.sessions;
+            compression = from.compression;
         }
 
         public Builder connectTimeout(Duration value) {
@@ -189,10 +196,16 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             return this;
         }
 
+        /** permessage-deflate to offer; see {@link ClientConfig#compression()}. */
+        public Builder compression(CompressionConfig value) {
+            compression = value;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, handshakeTimeout, headers, subprotocols, maxFrameSize,
                     maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext, reconnect, outbox, resumable,
-                    sessions);
+                    sessions, compression);
         }
     }
 }

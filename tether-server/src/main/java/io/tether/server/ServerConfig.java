@@ -2,6 +2,7 @@ package io.tether.server;
 
 import static io.tether.core.Durations.requirePositive;
 
+import io.tether.core.CompressionConfig;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.session.SessionConfig;
@@ -57,12 +58,16 @@ import org.jspecify.annotations.Nullable;
  *     is let go (1013 to its client). Meanwhile its connection stays open, heartbeats go on, and
  *     what needs the store (a send's completion, the delivery of the client's next messages) waits.
  *     Zero: let go at the first failure. Default {@link #DEFAULT_STORE_OUTAGE_WAIT}
+ * @param compression permessage-deflate (RFC 7692) for clients that offer it; off by default
+ *     ({@link CompressionConfig#DISABLED}). Inflated frames are held to {@code maxFrameSize} and
+ *     inflated messages to {@code maxMessageSize} (1009 beyond), however small they were on the wire
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
         @Nullable SSLContext sslContext, AdmissionConfig admission, Duration drainWindow, Duration restartRetryAfter,
         SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate,
-        SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait) {
+        SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait,
+        CompressionConfig compression) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -124,6 +129,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         if (nodeLease.toMillis() < NODE_LEASE_RENEWALS) {
             throw new IllegalArgumentException("nodeLease must be at least " + NODE_LEASE_RENEWALS + " ms, was " + nodeLease);
         }
+        Objects.requireNonNull(compression, "compression");
     }
 
     public static Builder builder() {
@@ -156,6 +162,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private String nodeId = "node-" + String.format("%08x", new java.security.SecureRandom().nextInt());
         private Duration nodeLease = DEFAULT_NODE_LEASE;
         private Duration storeOutageWait = DEFAULT_STORE_OUTAGE_WAIT;
+        private CompressionConfig compression = CompressionConfig.DISABLED;
 
         private Builder() {
         }
@@ -181,6 +188,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             nodeId = from.nodeId;
             nodeLease = from.nodeLease;
             storeOutageWait = from.storeOutageWait;
+            compression = from.compression;
         }
 
         public Builder host(String value) {
@@ -291,10 +299,16 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** permessage-deflate for clients that offer it; see {@link ServerConfig#compression()}. */
+        public Builder compression(CompressionConfig value) {
+            compression = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
-                    staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait);
+                    staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait, compression);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.tether.core.ConnectFailedException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 import io.tether.core.internal.protocol.Frame;
+import io.tether.netty.internal.ClientDeflateNegotiator;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.netty.internal.TetherClientHandshaker;
 import io.tether.netty.internal.ThreadLocalRandomGenerator;
@@ -36,10 +37,12 @@ public final class Connector {
 
     private final ClientConfig config;
     private final Transports transport;
+    private final ClientDeflateNegotiator deflate;
 
     public Connector(ClientConfig config, Transports transport) {
         this.config = config;
         this.transport = transport;
+        this.deflate = new ClientDeflateNegotiator(config.compression(), config.maxFrameSize());
     }
 
     /** Checks that {@code uri} is a ws:// or wss:// URI with a host; throws IllegalArgumentException if not. */
@@ -79,6 +82,10 @@ public final class Connector {
             // subprotocol, which RFC 6455 allows (4.2.2) and plain servers do.
             headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(",", offered));
         }
+        String extensions = deflate.offer();
+        if (extensions != null) {
+            headers.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, extensions);
+        }
         TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, null, headers,
                 config.maxFrameSize(), config.closeTimeout().toMillis());
         Bootstrap bootstrap = new Bootstrap()
@@ -97,7 +104,7 @@ public final class Connector {
                                 .addLast("http", new HttpClientCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE))
                                 .addLast(ClientHandshakeHandler.NAME, new ClientHandshakeHandler(uri, handshaker,
-                                        offered, settings, listener, config.handshakeTimeout(), result));
+                                        offered, settings, listener, config.handshakeTimeout(), result, deflate));
                     }
                 });
         bootstrap.connect(host, port).addListener(f -> {

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Ticker;
 import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.netty.internal.ConnectionSettings;
+import io.tether.netty.internal.ServerDeflateNegotiator;
 import io.tether.netty.internal.ThreadLocalRandomGenerator;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
@@ -50,7 +51,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(), config.heartbeat(),
                         ThreadLocalRandomGenerator.INSTANCE, registry::closed),
                 registry, decoderConfig, admission, sessionManagers, staticFiles,
-                new Gatekeeper(config.handshakeGate()));
+                new Gatekeeper(config.handshakeGate()),
+                new ServerDeflateNegotiator(config.compression(), config.maxFrameSize()));
     }
 
     @Override
