@@ -89,6 +89,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat;
 
+    @Mixin
+    CompressionOptions compression;
+
     /** ServerConfig's own rule ({@link FrameLimits#validate}), told in the options' names. */
     private static @Nullable String sizeProblem(int frame, int message) {
         if (frame < FrameLimits.MIN_FRAME_SIZE) {
@@ -131,6 +134,7 @@ final class ServeCommand implements Callable<Integer> {
             config = builder.host(host).port(port)
                     .maxFrameSize(frame).maxMessageSize(message)
                     .heartbeat(heartbeat.toConfig())
+                    .compression(compression.toConfig())
                     .drainWindow(drainWindow)
                     .nodeLease(nodeLease)
                     .storeOutageWait(storeOutageWait)
