@@ -3,30 +3,15 @@
 // defaults (compression off).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const jar = path.resolve(here, '../../../target/tether.jar');
+import { startServe } from './serve.mjs';
 
 let server;
 let port;
 
 before(async () => {
-  server = spawn('java', ['-jar', jar, 'serve', '--port', '0', '--compression', '--max-message-size', '2MiB',
-    '--max-frame-size', '2MiB'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  port = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Tether serving ws:\/\/127\.0\.0\.1:(\d+)\/echo/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  ({ server, port } = await startServe(['--compression', '--max-message-size', '2MiB', '--max-frame-size', '2MiB']));
 });
 
 after(() => {

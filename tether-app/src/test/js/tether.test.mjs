@@ -2,15 +2,11 @@
 // server (the jar built by `mvn package`) and against a scripted fake server for dedup.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
+import { startServe } from './serve.mjs';
 import { encode, decode, T, TetherSocket, decorrelatedJitter, retryHint, ProtocolError } from '../../main/resources/web/tether.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const jar = path.resolve(here, '../../../target/tether.jar');
 const WAIT = 20000;
 
 function waitFor(predicate, what, timeout = WAIT) {
@@ -68,18 +64,7 @@ let server;
 let port;
 
 before(async () => {
-  server = spawn('java', ['-jar', jar, 'serve', '--port', '0', '--ping-interval', '500ms', '--ping-timeout', '1s'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  port = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Tether serving ws:\/\/127\.0\.0\.1:(\d+)\/echo/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    setTimeout(() => reject(new Error('server did not start')), WAIT).unref();
-  });
+  ({ server, port } = await startServe(['--ping-interval', '500ms', '--ping-timeout', '1s'], WAIT));
 });
 
 after(() => server?.kill());

@@ -12,8 +12,6 @@ import io.tether.server.demo.EchoListener;
 import io.tether.testkit.PeerProcess;
 import io.tether.testkit.RecordingListener;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -29,22 +27,17 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("interop")
 class PythonDeflateInteropTest {
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = PythonPeer.PYTHON;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int LIMIT = 2 << 20;
 
     @BeforeAll
     static void pythonWebsocketsIsInstalled() throws Exception {
-        try (PeerProcess check = PeerProcess.start(PYTHON, "-c", "import websockets")) {
-            assertThat(check.awaitExit(WAIT)).as("python3-websockets must be installed (apt-get install "
-                    + "python3-websockets); stderr: %s", check.stderr()).isZero();
-        }
+        PythonPeer.requireWebsockets(WAIT);
     }
 
     private static String script(String name) {
-        Path path = Path.of("src", "test", "python", name);
-        assertThat(Files.exists(path)).as(path.toAbsolutePath().toString()).isTrue();
-        return path.toString();
+        return PythonPeer.script(name);
     }
 
     @Test
