@@ -2,17 +2,14 @@
 // server (the jar built by `mvn package`) and against a scripted fake server for dedup.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
+import { startServe } from './serve.mjs';
 import { encode, decode, T, TetherSocket, decorrelatedJitter, retryHint, ProtocolError } from '../../main/resources/web/tether.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const jar = path.resolve(here, '../../../target/tether.jar');
 const WAIT = 20000;
 
 function waitFor(predicate, what, timeout = WAIT) {
@@ -69,34 +66,8 @@ test('decorrelated jitter stays within [base, min(cap, 3 × previous)] and hints
 let server;
 let port;
 
-/** Starts `tether serve` with `args`; resolves with the process and its port. */
-function startServer(args) {
-  const proc = spawn('java', ['-jar', jar, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Tether serving ws:\/\/127\.0\.0\.1:(\d+)\/echo/.exec(out);
-      if (m) resolve({ proc, port: Number(m[1]) });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    setTimeout(() => reject(new Error('server did not start')), WAIT).unref();
-  });
-}
-
 before(async () => {
-  server = spawn('java', ['-jar', jar, 'serve', '--port', '0', '--ping-interval', '500ms', '--ping-timeout', '1s'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  port = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Tether serving ws:\/\/127\.0\.0\.1:(\d+)\/echo/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    setTimeout(() => reject(new Error('server did not start')), WAIT).unref();
-  });
+  ({ server, port } = await startServe(['--ping-interval', '500ms', '--ping-timeout', '1s'], WAIT));
 });
 
 after(() => server?.kill());
@@ -154,7 +125,7 @@ test('credentials: a token is fetched before every attempt and travels as a subp
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-js-'));
   const secret = path.join(dir, 'secret');
   fs.writeFileSync(secret, 'a demo secret of at least 32 bytes!');
-  const secured = await startServer(['--auth-required', '--auth-jwt-secret-file', secret]);
+  const secured = await startServe(['--auth-required', '--auth-jwt-secret-file', secret], WAIT);
   const p = await proxy(secured.port);
   try {
     const fetched = [];
@@ -186,7 +157,7 @@ test('credentials: a token is fetched before every attempt and travels as a subp
     anonymous.close();
   } finally {
     await p.close();
-    secured.proc.kill();
+    secured.server.kill();
   }
 });
 

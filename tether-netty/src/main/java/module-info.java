@@ -4,6 +4,7 @@ module io.tether.netty {
     requires transitive io.netty.buffer;
     requires transitive io.netty.codec;
     requires transitive io.netty.codec.http;
+    requires io.netty.codec.compression;
     requires transitive io.netty.common;
     requires transitive io.netty.transport;
     requires io.netty.transport.classes.epoll;

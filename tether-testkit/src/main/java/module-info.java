@@ -6,6 +6,7 @@ module io.tether.testkit {
     requires transitive io.tether.core;
     requires io.netty.buffer;
     requires io.netty.common;
+    requires jdk.management;
     requires org.junit.jupiter.api;
     requires static org.jspecify;
 

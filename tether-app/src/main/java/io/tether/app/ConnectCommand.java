@@ -60,6 +60,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     ReconnectOptions reconnect;
 
+    @Mixin
+    CompressionOptions compression;
+
     private final InputStream stdin;
 
     ConnectCommand(InputStream stdin) {
@@ -72,7 +75,8 @@ final class ConnectCommand implements Callable<Integer> {
         ClientConfig config;
         try {
             ClientConfig.Builder builder = ClientConfig.builder().subprotocols(subprotocols).resumable(!plain)
-                    .heartbeat(heartbeat.toConfig()).reconnect(reconnect.toPolicy());
+                    .heartbeat(heartbeat.toConfig()).reconnect(reconnect.toPolicy())
+                    .compression(compression.toConfig());
             headers.forEach(builder::header);
             config = builder.build();
         } catch (IllegalArgumentException e) {

@@ -98,6 +98,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limits;
 
+    @Mixin
+    CompressionOptions compression;
+
     /** ServerConfig's own rule ({@link FrameLimits#validate}), told in the options' names. */
     private static @Nullable String sizeProblem(int frame, int message) {
         if (frame < FrameLimits.MIN_FRAME_SIZE) {
@@ -151,6 +154,7 @@ final class ServeCommand implements Callable<Integer> {
                     .sessions(limits.sessions())
                     .maxFrameSize(frame).maxMessageSize(message)
                     .heartbeat(heartbeat.toConfig())
+                    .compression(compression.toConfig())
                     .drainWindow(drainWindow)
                     .nodeLease(nodeLease)
                     .storeOutageWait(storeOutageWait)

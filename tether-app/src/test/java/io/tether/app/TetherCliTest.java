@@ -55,6 +55,34 @@ class TetherCliTest {
     }
 
     @Test
+    void connect_withCompression_offersPermessageDeflate_andEchoesThroughIt() {
+        CompletableFuture<String> offer = new CompletableFuture<>();
+        RecordingListener echo = new RecordingListener() {
+            @Override
+            public void onOpen(WebSocketConnection connection) {
+                offer.complete(connection.handshake().header("Sec-WebSocket-Extensions").orElse("none"));
+            }
+
+            @Override
+            public void onText(WebSocketConnection connection, String text) {
+                connection.sendText(text);
+            }
+        };
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0)
+                .compression(io.tether.core.CompressionConfig.ENABLED).endpoint(Endpoint.of("/echo", echo)).build())) {
+            String line = "compressed ".repeat(40);
+            Result r = run((line + "\n").getBytes(StandardCharsets.UTF_8), "connect", "--plain", "--compression",
+                    "--compression-min-size", "64B", "ws://127.0.0.1:" + server.port() + "/echo");
+            assertThat(r.out()).as("stderr: %s", r.err()).isEqualTo(line + System.lineSeparator());
+            assertThat(r.exit()).isZero();
+            assertThat(offer.getNow(null)).isEqualTo("permessage-deflate");
+        }
+        Result bad = run(new byte[0], "connect", "--compression=maybe", "ws://127.0.0.1:1/echo");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--compression", "expected on or off");
+    }
+
+    @Test
     void connect_refused_exitsWithReadableMessage() throws Exception {
         int port;
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code java -jar tether-bench.jar server|load|idle|jmh ...}; tether-bench/run.sh drives it. */
 @Command(name = "tether-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class,
-                BenchMain.Flap.class, BenchMain.Fanout.class, BenchMain.Resume.class})
+                BenchMain.Flap.class, BenchMain.Fanout.class, BenchMain.Resume.class, BenchMain.Compression.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -174,6 +174,21 @@ public final class BenchMain {
         @Override
         public Integer call() throws Exception {
             return new io.tether.bench.cluster.ResumeRun(store, rounds, System.out).run() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "compression", description = "permessage-deflate on chat-like JSON: wire bytes and event-loop CPU"
+            + " per message, off vs on (with and without context takeover), client and server in this process.")
+    static final class Compression implements Callable<Integer> {
+        @Option(names = "--messages", defaultValue = "20000")
+        int messages;
+        @Option(names = "--warmup", defaultValue = "20000")
+        int warmup;
+
+        @Override
+        public Integer call() throws Exception {
+            new io.tether.bench.compression.CompressionRun(messages, warmup, System.out).run();
+            return 0;
         }
     }
 

@@ -2,6 +2,7 @@ package io.tether.client;
 
 import static io.tether.core.Durations.requirePositive;
 
+import io.tether.core.CompressionConfig;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.outbox.OutboxConfig;
@@ -40,12 +41,15 @@ import org.jspecify.annotations.Nullable;
  * @param trustedCertificates a PEM file of the certificate authorities to trust for {@code wss://}
  *     (instead of the JVM's trust store), e.g. a private CA; null for the JVM's. Exclusive with
  *     {@code sslContext}
+ * @param compression permessage-deflate (RFC 7692) offered to the server; off by default
+ *     ({@link CompressionConfig#DISABLED}). Inflated frames and messages are held to
+ *     {@code maxFrameSize} and {@code maxMessageSize} (1009 beyond)
  */
 public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, Map<String, String> headers,
         List<String> subprotocols, int maxFrameSize, int maxMessageSize, Duration closeTimeout,
         HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext, ReconnectPolicy reconnect,
         OutboxConfig outbox, boolean resumable, SessionConfig sessions, Credentials credentials,
-        @Nullable Path trustedCertificates) {
+        @Nullable Path trustedCertificates, CompressionConfig compression) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -82,6 +86,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         if (trustedCertificates != null && sslContext != null) {
             throw new IllegalArgumentException("give either sslContext or trustedCertificates, not both");
         }
+        Objects.requireNonNull(compression, "compression");
     }
 
     public static Builder builder() {
@@ -110,6 +115,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         private OutboxConfig outbox = OutboxConfig.DEFAULT;
         private boolean resumable;
         private SessionConfig sessions = SessionConfig.DEFAULT;
+        private CompressionConfig compression = CompressionConfig.DISABLED;
 
         private Builder() {
         }
@@ -131,6 +137,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             outbox = from.outbox;
             resumable = from.resumable;
             sessions = from.sessions;
+            compression = from.compression;
         }
 
         public Builder connectTimeout(Duration value) {
@@ -216,10 +223,16 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             return this;
         }
 
+        /** permessage-deflate to offer; see {@link ClientConfig#compression()}. */
+        public Builder compression(CompressionConfig value) {
+            compression = value;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, handshakeTimeout, headers, subprotocols, maxFrameSize,
                     maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext, reconnect, outbox, resumable,
-                    sessions, credentials, trustedCertificates);
+                    sessions, credentials, trustedCertificates, compression);
         }
     }
 }

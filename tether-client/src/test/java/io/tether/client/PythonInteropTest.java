@@ -10,8 +10,6 @@ import io.tether.server.TetherServer;
 import io.tether.testkit.PeerProcess;
 import io.tether.testkit.RecordingListener;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,23 +25,18 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("interop")
 class PythonInteropTest {
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = PythonPeer.PYTHON;
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final HeartbeatConfig FAST_HEARTBEAT = HeartbeatConfig.builder()
             .pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void pythonWebsocketsIsInstalled() throws Exception {
-        try (PeerProcess check = PeerProcess.start(PYTHON, "-c", "import websockets")) {
-            assertThat(check.awaitExit(WAIT)).as("python3-websockets must be installed (apt-get install "
-                    + "python3-websockets); stderr: %s", check.stderr()).isZero();
-        }
+        PythonPeer.requireWebsockets(WAIT);
     }
 
     private static String script(String name) {
-        Path path = Path.of("src", "test", "python", name);
-        assertThat(Files.exists(path)).as(path.toAbsolutePath().toString()).isTrue();
-        return path.toString();
+        return PythonPeer.script(name);
     }
 
     @Test

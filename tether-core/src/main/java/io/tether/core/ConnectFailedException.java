@@ -23,7 +23,10 @@ public final class ConnectFailedException extends TetherException {
         UNKNOWN_HOST,
         /** The TLS handshake failed (certificate, protocol, cipher). */
         TLS,
-        /** The HTTP upgrade went wrong: a malformed answer, a subprotocol not offered, the connection closed during it. */
+        /**
+         * The HTTP upgrade went wrong: a malformed answer, a subprotocol or extension not offered,
+         * the connection closed during it.
+         */
         HANDSHAKE
     }
 

@@ -2,6 +2,7 @@ package io.tether.server;
 
 import static io.tether.core.Durations.requirePositive;
 
+import io.tether.core.CompressionConfig;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.session.SessionConfig;
@@ -72,6 +73,9 @@ import org.jspecify.annotations.Nullable;
  * @param tls TLS from PEM files, reloaded when they change; null for none. Exclusive with {@code sslContext}
  * @param routes plain HTTP answers by exact path (see {@link HttpRoute}); a WebSocket endpoint at the
  *     same path wins for upgrades, a route wins over the health endpoints and static files
+ * @param compression permessage-deflate (RFC 7692) for clients that offer it; off by default
+ *     ({@link CompressionConfig#DISABLED}). Inflated frames are held to {@code maxFrameSize} and
+ *     inflated messages to {@code maxMessageSize} (1009 beyond), however small they were on the wire
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
@@ -79,7 +83,8 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         SessionConfig sessions, @Nullable String staticRoot, HandshakeGate handshakeGate,
         SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait,
         Authenticator authenticator, OriginPolicy origins, Duration credentialsGrace, ConnectionLimits limits,
-        @Nullable TlsConfig tls, Map<String, HttpRoute> routes) {
+        @Nullable TlsConfig tls, Map<String, HttpRoute> routes,
+        CompressionConfig compression) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -159,6 +164,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         if (nodeLease.toMillis() < NODE_LEASE_RENEWALS) {
             throw new IllegalArgumentException("nodeLease must be at least " + NODE_LEASE_RENEWALS + " ms, was " + nodeLease);
         }
+        Objects.requireNonNull(compression, "compression");
     }
 
     public static Builder builder() {
@@ -197,6 +203,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private ConnectionLimits limits = ConnectionLimits.DEFAULT;
         private @Nullable TlsConfig tls;
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
+        private CompressionConfig compression = CompressionConfig.DISABLED;
 
         private Builder() {
         }
@@ -228,6 +235,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             limits = from.limits;
             tls = from.tls;
             routes.putAll(from.routes);
+            compression = from.compression;
         }
 
         public Builder host(String value) {
@@ -374,11 +382,17 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** permessage-deflate for clients that offer it; see {@link ServerConfig#compression()}. */
+        public Builder compression(CompressionConfig value) {
+            compression = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
                     staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait, authenticator, origins,
-                    credentialsGrace, limits, tls, routes);
+                    credentialsGrace, limits, tls, routes, compression);
         }
     }
 }

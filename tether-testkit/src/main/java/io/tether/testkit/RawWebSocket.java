@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deliberately low-level WebSocket peer for tests: it writes whatever bytes and frames it is told
@@ -31,9 +32,15 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private String handshakeResponse = "";
 
     /** One received frame. */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
+    public record Frame(boolean fin, int rsv, int opcode, byte[] payload) {
+        /** A frame as most tests see it: reserved bits clear. */
+        public Frame(boolean fin, int opcode, byte[] payload) {
+            this(fin, 0, opcode, payload);
+        }
+
         /** The close code of a close frame, or 1005 when it has none. */
         public int closeCode() {
             return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
@@ -60,17 +67,38 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a connection and completes a valid handshake on {@code path}; fails unless answered 101. */
     public static RawWebSocket connect(int port, String path) throws IOException {
+        return connect(port, path, "");
+    }
+
+    /**
+     * As {@link #connect(int, String)}, sending {@code extraHeaders} (whole lines, each ending in
+     * CRLF, e.g. {@code "Sec-WebSocket-Extensions: permessage-deflate\r\n"}) with the request;
+     * {@link #handshakeResponse()} has the answer.
+     */
+    public static RawWebSocket connect(int port, String path, String extraHeaders) throws IOException {
         RawWebSocket ws = open(port);
         String key = Base64.getEncoder().encodeToString(randomBytes(16));
         ws.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
         String head = ws.readHttpHead();
         if (!head.startsWith("HTTP/1.1 101") || !head.contains(accept(key))) {
             ws.close();
             throw new IOException("handshake failed: " + head);
         }
+        ws.handshakeResponse = head;
         return ws;
+    }
+
+    /** The server's 101 answer (status line and headers) when opened with {@code connect}; else empty. */
+    public String handshakeResponse() {
+        return handshakeResponse;
+    }
+
+    /** The value of the answer's header {@code name} (any case), or null. */
+    public @Nullable String responseHeader(String name) {
+        return handshakeResponse.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(l -> l.substring(name.length() + 1).trim()).findFirst().orElse(null);
     }
 
     /**
@@ -111,11 +139,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Answers the upgrade request {@code head} (as {@link #readHttpHead} read it) with 101. */
     public void acceptUpgrade(String head) throws IOException {
+        acceptUpgrade(head, "");
+    }
+
+    /** As {@link #acceptUpgrade(String)}, with {@code extraHeaders} (whole CRLF-ended lines) in the answer. */
+    public void acceptUpgrade(String head, String extraHeaders) throws IOException {
         String key = head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:"))
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
                 .orElseThrow(() -> new IOException("no Sec-WebSocket-Key in " + head));
         write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "Sec-WebSocket-Accept: " + accept(key) + "\r\n" + extraHeaders + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Sends an unmasked frame, as a server must. */
@@ -199,7 +233,7 @@ public final class RawWebSocket implements AutoCloseable {
                 payload[i] ^= mask[i % 4];
             }
         }
-        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+        return new Frame((b0 & 0x80) != 0, (b0 >> 4) & 0x7, b0 & 0x0f, payload);
     }
 
     /** Reads frames until a close frame arrives (skipping pings), and returns it. */

@@ -12,9 +12,11 @@ import io.tether.core.ConnectFailedException;
 import io.tether.core.HandshakeRejectedException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
+import io.tether.netty.internal.ClientDeflateNegotiator;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.netty.internal.FramePipeline;
 import io.tether.netty.internal.HandshakeRequests;
+import io.tether.netty.internal.NegotiatedDeflate;
 import io.tether.netty.internal.TetherClientHandshaker;
 import io.tether.netty.internal.WebSocketConnectionHandler;
 import java.net.URI;
@@ -32,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * Sends the upgrade request once the channel is active, checks the answer with Netty's handshaker
  * and, on 101, installs the frame pipeline in its own place and completes the connect stage. Any
  * other answer fails the stage with {@link HandshakeRejectedException} (status and headers kept);
- * silence fails it with {@link ConnectFailedException} after the handshake timeout.
+ * silence fails it with {@link ConnectFailedException} after the handshake timeout, and so does a
+ * 101 whose {@code Sec-WebSocket-Extensions} names what was not offered.
  */
 public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
     public static final String NAME = "tether-client-handshake";
@@ -45,11 +48,13 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final WebSocketListener listener;
     private final Duration handshakeTimeout;
     private final CompletableFuture<WebSocketConnection> result;
+    private final ClientDeflateNegotiator deflate;
     private @Nullable ScheduledFuture<?> timeout;
 
     public ClientHandshakeHandler(URI uri, TetherClientHandshaker handshaker, List<String> offered,
             ConnectionSettings settings,
-            WebSocketListener listener, Duration handshakeTimeout, CompletableFuture<WebSocketConnection> result) {
+            WebSocketListener listener, Duration handshakeTimeout, CompletableFuture<WebSocketConnection> result,
+            ClientDeflateNegotiator deflate) {
         this.uri = uri;
         this.handshaker = handshaker;
         this.offered = List.copyOf(offered);
@@ -57,6 +62,7 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
         this.listener = listener;
         this.handshakeTimeout = handshakeTimeout;
         this.result = result;
+        this.deflate = deflate;
     }
 
     @Override
@@ -79,6 +85,18 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String selected = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        NegotiatedDeflate agreed;
+        try {
+            agreed = response.status().code() == 101
+                    ? deflate.accept(response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) : null;
+        } catch (ConnectFailedException e) {
+            response.release();
+            fail(ctx, e);
+            return;
+        }
+        if (agreed != null) {
+            handshaker.allowExtensions(); // before finishHandshake builds the frame decoder
+        }
         try {
             // We offered the subprotocols ourselves; Netty checks everything else.
             response.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
@@ -102,7 +120,7 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
                 sent == null ? io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE : sent,
                 ctx.channel().remoteAddress(), selected == null ? null : selected.trim());
         var connection = new WebSocketConnectionHandler(ctx.channel(), settings, listener, handshake, Map.of());
-        FramePipeline.install(ctx, settings, connection);
+        FramePipeline.install(ctx, settings, connection, agreed);
         connection.fireOpen();
         result.complete(connection);
     }

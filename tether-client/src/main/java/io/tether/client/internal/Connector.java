@@ -18,6 +18,7 @@ import io.tether.core.ConnectFailedException;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 import io.tether.core.internal.protocol.Frame;
+import io.tether.netty.internal.ClientDeflateNegotiator;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.netty.internal.TetherClientHandshaker;
 import io.tether.netty.internal.ThreadLocalRandomGenerator;
@@ -40,6 +41,7 @@ public final class Connector {
 
     private final ClientConfig config;
     private final Transports transport;
+    private final ClientDeflateNegotiator deflate;
 
     /** TLS for wss:// when the config names a PEM trust file: built once; else one per connection from the JDK context. */
     private final @Nullable SslContext pemTrust;
@@ -49,6 +51,7 @@ public final class Connector {
         this.config = config;
         this.transport = transport;
         this.pemTrust = TlsContexts.trusting(config.trustedCertificates());
+        this.deflate = new ClientDeflateNegotiator(config.compression(), config.maxFrameSize());
     }
 
     /** Checks that {@code uri} is a ws:// or wss:// URI with a host; throws IllegalArgumentException if not. */
@@ -118,6 +121,10 @@ public final class Connector {
             // subprotocol, which RFC 6455 allows (4.2.2) and plain servers do.
             headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(",", offered));
         }
+        String extensions = deflate.offer();
+        if (extensions != null) {
+            headers.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, extensions);
+        }
         TetherClientHandshaker handshaker = new TetherClientHandshaker(uri, null, headers,
                 config.maxFrameSize(), config.closeTimeout().toMillis());
         Bootstrap bootstrap = new Bootstrap()
@@ -136,7 +143,7 @@ public final class Connector {
                                 .addLast("http", new HttpClientCodec())
                                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE))
                                 .addLast(ClientHandshakeHandler.NAME, new ClientHandshakeHandler(uri, handshaker,
-                                        offered, settings, listener, config.handshakeTimeout(), result));
+                                        offered, settings, listener, config.handshakeTimeout(), result, deflate));
                     }
                 });
         bootstrap.connect(host, port).addListener(f -> {

@@ -9,14 +9,27 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Installs the handlers a connection needs once Netty's handshaker has put its frame decoder and
  * encoder in place, at the position of the (self-removing) handshake handler:
  *
  * <pre>
- *  frame decoder/encoder → heartbeat → UTF-8 validator → connection
+ *  frame encoder → frame decoder → heartbeat → UTF-8 validator → connection
  * </pre>
+ *
+ * <p>With permessage-deflate negotiated, four more come right after the frame decoder:
+ *
+ * <pre>
+ *  frame encoder → frame decoder → RSV check → inflater → deflater → inflated-size limit → heartbeat → …
+ * </pre>
+ *
+ * The RSV check sees the frames as they came (the inflater clears RSV1); everything after the
+ * inflater, the UTF-8 validator included, sees inflated payloads. Outbound, data frames pass the
+ * deflater on their way to the frame encoder; control frames are not compressed (Netty's deflater
+ * takes data frames only), and Close frames that the frame decoder or the checks write from their
+ * own contexts only pass the frame encoder.
  *
  * <p>The fragment aggregator joins the pipeline in front of the connection handler when the first
  * fragmented message arrives ({@link #aggregateFrom}), not before: most connections never fragment,
@@ -26,6 +39,8 @@ public final class FramePipeline {
     public static final String UTF8_NAME = "tether-utf8";
     public static final String AGGREGATOR_NAME = "tether-aggregator";
     public static final String ENCODER_NAME = "tether-ws-encoder";
+    public static final String INFLATER_NAME = "tether-inflater";
+    public static final String DEFLATER_NAME = "tether-deflater";
 
     private FramePipeline() {
     }
@@ -37,9 +52,27 @@ public final class FramePipeline {
      */
     public static void install(ChannelHandlerContext handshakeCtx, ConnectionSettings settings,
             WebSocketConnectionHandler connection) {
+        install(handshakeCtx, settings, connection, null);
+    }
+
+    /**
+     * As {@link #install(ChannelHandlerContext, ConnectionSettings, WebSocketConnectionHandler)},
+     * with the deflate handlers of {@code deflate} when permessage-deflate was negotiated. The frame
+     * decoder must then have been built to allow reserved bits.
+     */
+    public static void install(ChannelHandlerContext handshakeCtx, ConnectionSettings settings,
+            WebSocketConnectionHandler connection, @Nullable NegotiatedDeflate deflate) {
         ChannelPipeline p = handshakeCtx.pipeline();
         encoderBeforeDecoder(p, settings.client());
         String after = handshakeCtx.name();
+        if (deflate != null) {
+            p.addAfter(after, ReservedBitsCheck.NAME, new ReservedBitsCheck())
+                    .addAfter(ReservedBitsCheck.NAME, INFLATER_NAME, deflate.extension().newExtensionDecoder())
+                    .addAfter(INFLATER_NAME, DEFLATER_NAME, deflate.extension().newExtensionEncoder())
+                    .addAfter(DEFLATER_NAME, InflatedFrameLimit.NAME,
+                            new InflatedFrameLimit(deflate.maxInflatedFrameSize()));
+            after = InflatedFrameLimit.NAME;
+        }
         if (settings.heartbeat().enabled()) {
             HeartbeatHandler heartbeat = new HeartbeatHandler(settings.heartbeat(), settings.random());
             p.addAfter(after, HeartbeatHandler.NAME, heartbeat);

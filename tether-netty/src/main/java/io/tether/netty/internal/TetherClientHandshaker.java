@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * the server and installs {@link StrictCloseFrameDecoder}.
  */
 public final class TetherClientHandshaker extends WebSocketClientHandshaker13 {
-    private final WebSocketDecoderConfig decoderConfig;
+    private WebSocketDecoderConfig decoderConfig;
     private @Nullable HttpHeaders sentHeaders;
 
     /**
@@ -45,6 +45,14 @@ public final class TetherClientHandshaker extends WebSocketClientHandshaker13 {
     /** The headers of the upgrade request as sent (Netty's and ours), once it was built; event loop only. */
     public @Nullable HttpHeaders sentHeaders() {
         return sentHeaders;
+    }
+
+    /**
+     * Lets the frame decoder built by {@code finishHandshake} accept reserved bits, for the checks
+     * of a negotiated extension to judge ({@link FramePipeline}). Call before {@code finishHandshake}.
+     */
+    public void allowExtensions() {
+        decoderConfig = decoderConfig.toBuilder().allowExtensions(true).build();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.Ticker;
 import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.netty.internal.FlowLimits;
+import io.tether.netty.internal.ServerDeflateNegotiator;
 import io.tether.netty.internal.ThreadLocalRandomGenerator;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
@@ -56,7 +57,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                         }, FlowLimits.of(config.limits().inboundMessagesPerSecond(), config.limits().inboundBurst(),
                                 config.limits().maxQueuedBytes())),
                 registry, decoderConfig, admission, sessionManagers, staticFiles,
-                new Gatekeeper(config.handshakeGate(), config.authenticator()), limiter, Clock.systemUTC());
+                new Gatekeeper(config.handshakeGate(), config.authenticator()), limiter, Clock.systemUTC(),
+                new ServerDeflateNegotiator(config.compression(), config.maxFrameSize()));
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.tether.server.internal;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.netty.internal.ConnectionSettings;
+import io.tether.netty.internal.NegotiatedDeflate;
+import io.tether.netty.internal.ServerDeflateNegotiator;
 import io.tether.server.Endpoint;
 import io.tether.server.ServerConfig;
 import java.time.Clock;
@@ -16,5 +18,10 @@ import org.jspecify.annotations.Nullable;
 record ServerContext(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
         ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
         Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles, Gatekeeper gatekeeper,
-        ConnectionLimiter limiter, Clock clock) {
+        ConnectionLimiter limiter, Clock clock, ServerDeflateNegotiator deflate) {
+
+    /** The frame decoder's settings: reserved bits let through when permessage-deflate was agreed. */
+    WebSocketDecoderConfig decoderConfig(@Nullable NegotiatedDeflate agreed) {
+        return agreed == null ? decoderConfig : decoderConfig.toBuilder().allowExtensions(true).build();
+    }
 }

@@ -3,6 +3,7 @@ package io.tether.server.internal;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -22,6 +23,7 @@ import io.tether.core.reconnect.RetryAfter;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.netty.internal.FramePipeline;
 import io.tether.netty.internal.HandshakeRequests;
+import io.tether.netty.internal.NegotiatedDeflate;
 import io.tether.netty.internal.TetherServerHandshaker;
 import io.tether.netty.internal.WebSocketConnectionHandler;
 import io.tether.server.Acceptance;
@@ -245,16 +247,20 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint,
             HandshakeRequest handshake, Map<String, Object> attributes, @Nullable Principal principal) {
         String subprotocol = handshake.subprotocol();
+        NegotiatedDeflate deflate = context.deflate().negotiate(
+                request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
         var handshaker = new TetherServerHandshaker(webSocketUrl(request, endpoint.path()), subprotocol,
-                context.decoderConfig());
+                context.decoderConfig(deflate));
         var connection = new WebSocketConnectionHandler(ctx.channel(), settings,
                 listenerFor(endpoint, subprotocol, ctx), handshake, attributes, principal);
         // Registered before the 101 goes on the wire: a stop() racing with the client's first read
         // still finds the connection and closes it with a Close frame.
         registry.add(connection);
         try {
-            var future = handshaker.handshake(ctx.channel(), request, null, ctx.newPromise());
-            FramePipeline.install(ctx, settings, connection);
+            var future = handshaker.handshake(ctx.channel(), request, deflate == null ? null
+                    : new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflate.header()),
+                    ctx.newPromise());
+            FramePipeline.install(ctx, settings, connection, deflate);
             future.addListener(f -> {
                 if (f.isSuccess()) {
                     connection.fireOpen();

@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.tether.core.CompressionConfig;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.netty.internal.FramePipeline;
 import io.tether.netty.internal.HeartbeatHandler;
@@ -60,6 +61,33 @@ class ServerPipelineTest {
 
         channel.close();
         assertThat(registry.size()).as("the close hook took the connection out").isZero();
+        assertThat(channel.finishAndReleaseAll()).as("left in the channel").isFalse();
+    }
+
+    @Test
+    void withPermessageDeflate_theChecksAndZlibSitBetweenTheDecoderAndTheHeartbeat_encoderStillNearestTheSocket() {
+        RecordingListener listener = new RecordingListener();
+        ServerConfig config = ServerConfig.builder().port(0).compression(CompressionConfig.ENABLED)
+                .endpoint(Endpoint.of("/echo", listener)).build();
+        EmbeddedChannel channel = new EmbeddedChannel(new ServerChannelInitializer(config, new ConnectionRegistry(),
+                Map.of(), null));
+        channel.freezeTime();
+        channel.writeInbound(Unpooled.copiedBuffer(UPGRADE.replace("\r\n\r\n",
+                "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"),
+                StandardCharsets.US_ASCII));
+        ByteBuf response = channel.readOutbound();
+        try {
+            assertThat(response.toString(StandardCharsets.US_ASCII))
+                    .containsIgnoringCase("sec-websocket-extensions: permessage-deflate\r\n");
+        } finally {
+            response.release();
+        }
+        ChannelHandlerContext decoder = channel.pipeline().context(WebSocketFrameDecoder.class);
+        assertThat(decoder).isNotNull();
+        assertThat(channel.pipeline().names()).startsWith("flush-consolidation", FramePipeline.ENCODER_NAME,
+                decoder.name(), "tether-rsv-check", FramePipeline.INFLATER_NAME, FramePipeline.DEFLATER_NAME,
+                "tether-inflated-limit", HeartbeatHandler.NAME, FramePipeline.UTF8_NAME, WebSocketConnectionHandler.NAME);
+        channel.close();
         assertThat(channel.finishAndReleaseAll()).as("left in the channel").isFalse();
     }
 }
