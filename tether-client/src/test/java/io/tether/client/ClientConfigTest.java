@@ -23,8 +23,15 @@ class ClientConfigTest {
                 .with(SSLContext.class, SSLContext.getInstance("TLS"))
                 .with(Backoff.class, Backoff.constant(Duration.ofSeconds(3)))
                 .with(RetryClassifier.class, cause -> RetryDecision.giveUp("test"))
+                .with(Credentials.class, Credentials.bearer(rejected -> java.util.concurrent.CompletableFuture
+                        .completedFuture("t")))
+                .skip("trustedCertificates", "exclusive with sslContext; checked below")
                 .verify();
         assertThat(ClientConfig.DEFAULT.toBuilder().build()).isEqualTo(ClientConfig.DEFAULT);
+        ClientConfig pem = ClientConfig.builder().trustedCertificates(java.nio.file.Path.of("ca.pem")).build();
+        assertThat(pem.toBuilder().build()).isEqualTo(pem);
+        assertThatThrownBy(() -> pem.toBuilder().sslContext(SSLContext.getInstance("TLS")).build())
+                .hasMessageContaining("either sslContext or trustedCertificates");
     }
 
     @Test

@@ -124,6 +124,26 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerAddress,
             return this;
         }
 
+        public Builder handshakesPerSecondPerAddress(double value) {
+            handshakesPerSecondPerAddress = value;
+            return this;
+        }
+
+        public Builder handshakeBurstPerAddress(int value) {
+            handshakeBurstPerAddress = value;
+            return this;
+        }
+
+        public Builder inboundMessagesPerSecond(double value) {
+            inboundMessagesPerSecond = value;
+            return this;
+        }
+
+        public Builder inboundBurst(int value) {
+            inboundBurst = value;
+            return this;
+        }
+
         /** {@code perSecond} messages per connection, sustained, {@code burst} at once; 0 turns it off. */
         public Builder inboundMessages(double perSecond, int burst) {
             inboundMessagesPerSecond = perSecond;

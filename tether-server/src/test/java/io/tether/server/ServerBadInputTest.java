@@ -98,6 +98,9 @@ class ServerBadInputTest {
                 Arguments.of("new message inside a fragmented one", 1002, new byte[][] {
                         frame(false, 0, TEXT, "a".getBytes(), true), frame(true, 0, TEXT, "b".getBytes(), true)}),
                 Arguments.of("close code 999", 1002, new byte[][] {frame(true, 0, CLOSE, new byte[] {0x03, (byte) 0xE7}, true)}),
+                // RFC 6455 7.4.2 defines no code from 5000 up (found by FuzzProperties: Netty let 65280 be echoed).
+                Arguments.of("close code 5000", 1002, new byte[][] {frame(true, 0, CLOSE, new byte[] {0x13, (byte) 0x88}, true)}),
+                Arguments.of("close code 65280", 1002, new byte[][] {frame(true, 0, CLOSE, new byte[] {(byte) 0xFF, 0x00}, true)}),
                 Arguments.of("close with 1-byte payload", 1002, new byte[][] {frame(true, 0, CLOSE, new byte[] {0x03}, true)}));
     }
 

@@ -7,7 +7,9 @@ import io.tether.core.WebSocketListener;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.testing.ConfigRoundTrip;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,8 @@ class ServerConfigTest {
     void toBuilder_roundTripsEveryComponent() throws Exception {
         HandshakeGate gate = r -> Acceptance.refuse(403, "no");
         HandshakeGate endpointGate = r -> Acceptance.accept();
+        Authenticator auth = r -> Authentication.anonymous();
+        HttpRoute route = (method, r) -> HttpRoute.Answer.text(200, "ok");
         io.tether.server.store.SessionStore.Factory stores = new io.tether.server.store.SharedMemorySessionStores();
         ServerConfig config = ConfigRoundTrip.of(ServerConfig.class, ServerConfig::builder, ServerConfig.Builder::build,
                         ServerConfig::toBuilder)
@@ -29,7 +33,18 @@ class ServerConfigTest {
                 .with(HandshakeGate.class, gate)
                 .with(io.tether.server.store.SessionStore.Factory.class, stores)
                 .value("nodeId", "node-7")
+                .with(Authenticator.class, auth)
+                .value("routes", Map.of("/r", route))
+                .setter("routes", (ServerConfig.Builder b, Map<String, HttpRoute> routes) -> routes.forEach(b::route))
+                .value("origins", OriginPolicy.SAME_ORIGIN)
+                .skip("tls", "exclusive with sslContext; checked below")
                 .verify();
+        TlsConfig tls = TlsConfig.pem(Path.of("cert.pem"), Path.of("key.pem"));
+        ServerConfig pem = config.toBuilder().sslContext(null).tls(tls).build();
+        assertThat(pem.toBuilder().build()).isEqualTo(pem);
+        assertThat(pem.tls()).isEqualTo(tls);
+        assertThatThrownBy(() -> pem.toBuilder().sslContext(SSLContext.getInstance("TLS")).build())
+                .hasMessageContaining("either sslContext or tls");
         assertThat(config.admission().enabled()).as("nested AdmissionConfig changed too").isTrue();
         assertThat(config.toBuilder().build().handshakeGate()).isSameAs(gate);
         assertThat(config.toBuilder().build().sessionStores()).isSameAs(stores);

@@ -246,6 +246,11 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** How long a read waits before it fails with {@link java.net.SocketTimeoutException} (10 s by default). */
+    public void setReadTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+    }
+
     /** True once the peer has closed the TCP connection (reads EOF within the socket timeout). */
     public boolean awaitEof() throws IOException {
         try {

@@ -43,11 +43,20 @@ public final class NettyLeakExtension implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
+        assertNoLeaks(context.getDisplayName());
+    }
+
+    /**
+     * The check this extension makes after a class, for test engines that do not run JUnit
+     * Jupiter extensions (jqwik properties): collects garbage, has Netty poll for leaks, and
+     * throws an AssertionError listing any reported, naming {@code after}.
+     */
+    public static void assertNoLeaks(String after) throws InterruptedException {
         for (int i = 0; i < ROUNDS; i++) {
             collectGarbage();
             poll();
         }
-        fail("after " + context.getDisplayName() + " (the leaking test may be in this class or an earlier one in this JVM)",
+        fail("after " + after + " (the leaking test may be in this class or an earlier one in this JVM)",
                 LeakRecordingDetector.takeLeaks());
     }
 
