@@ -233,6 +233,20 @@ class CompressionTest {
     }
 
     @Test
+    void aFirstFragmentThatInflatesToNothing_closesWith1003SayingSo_notWith1011() throws IOException {
+        // Legal in RFC 7692 but refused by Netty's inflater (found by FuzzProperties): a clear answer.
+        try (RawWebSocket ws = connect("permessage-deflate"); Deflate deflate = new Deflate()) {
+            byte[][] fragments = deflate.compressFragments(new byte[0], "rest".getBytes(StandardCharsets.UTF_8));
+            ws.write(RawWebSocket.frame(false, 4, BINARY, fragments[0], true));
+            ws.write(RawWebSocket.frame(true, 0, CONTINUATION, fragments[1], true));
+            RawWebSocket.Frame close = ws.readCloseFrame();
+            assertThat(close.closeCode()).isEqualTo(1003);
+            assertThat(new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8))
+                    .isEqualTo("a compressed first fragment that inflates to nothing is not supported");
+        }
+    }
+
+    @Test
     void dataThatIsNotDeflate_closesWith1007() throws IOException {
         try (RawWebSocket ws = connect("permessage-deflate")) {
             ws.write(RawWebSocket.frame(true, 4, TEXT, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3}, true));

@@ -34,6 +34,9 @@ class FuzzProperties {
     private static final Duration READ = Duration.ofSeconds(5);
     private static TetherServer server;
     private static RawWebSocket bystander;
+    /** A second server, with permessage-deflate, and its bystander. */
+    private static TetherServer deflating;
+    private static RawWebSocket deflatingBystander;
     private static int echoes;
 
     @BeforeContainer
@@ -43,6 +46,12 @@ class FuzzProperties {
                 .maxFrameSize(64 * 1024).maxMessageSize(256 * 1024)
                 .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions())).build());
         bystander = RawWebSocket.connect(server.port(), "/echo");
+        deflating = TetherServer.start(ServerConfig.builder().port(0).heartbeat(HeartbeatConfig.DISABLED)
+                .handshakeTimeout(Duration.ofSeconds(2)).closeTimeout(Duration.ofSeconds(1))
+                .maxFrameSize(64 * 1024).maxMessageSize(256 * 1024)
+                .compression(io.tether.core.CompressionConfig.builder().enabled(true).minMessageSize(0).build())
+                .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions())).build());
+        deflatingBystander = RawWebSocket.connect(deflating.port(), "/echo");
     }
 
     @AfterContainer
@@ -50,15 +59,21 @@ class FuzzProperties {
         try {
             bystander.close();
             server.close();
+            deflatingBystander.close();
+            deflating.close();
         } finally {
             NettyLeakExtension.assertNoLeaks(FuzzProperties.class.getSimpleName());
         }
     }
 
     private static void assertBystanderEchoes() throws IOException {
+        assertEchoes(bystander);
+    }
+
+    private static void assertEchoes(RawWebSocket ws) throws IOException {
         String text = "still here " + echoes++;
-        bystander.sendFrame(true, RawWebSocket.TEXT, text.getBytes(StandardCharsets.UTF_8));
-        assertThat(bystander.readFrame().text()).isEqualTo(text);
+        ws.sendFrame(true, RawWebSocket.TEXT, text.getBytes(StandardCharsets.UTF_8));
+        assertThat(ws.readFrame().text()).isEqualTo(text);
     }
 
     /** Writes what it can (the server may close first), then reads until the server closes. */
@@ -129,6 +144,53 @@ class FuzzProperties {
             }
         }
         assertBystanderEchoes();
+    }
+
+    @Property(tries = 80)
+    void randomCompressedMessages_leaveTheServerAndABystanderUnharmed(
+            @ForAll("compressedMessages") List<List<byte[]>> messages, @ForAll("mutations") List<Integer> mutations)
+            throws IOException {
+        try (RawWebSocket ws = RawWebSocket.open(deflating.port());
+                io.tether.testkit.Deflate deflate = new io.tether.testkit.Deflate()) {
+            assertThat(ws.requestUpgrade("/echo", "Sec-WebSocket-Extensions: permessage-deflate"))
+                    .startsWith("HTTP/1.1 101").containsIgnoringCase("permessage-deflate");
+            List<byte[]> frames = new java.util.ArrayList<>();
+            int m = 0;
+            for (List<byte[]> parts : messages) {
+                byte[][] payloads = deflate.compressFragments(parts.toArray(byte[][]::new));
+                for (int i = 0; i < payloads.length; i++) {
+                    int mutation = mutations.isEmpty() ? 0 : mutations.get(m++ % mutations.size());
+                    byte[] payload = mutation == 1 && payloads[i].length > 0 ? flipOneBit(payloads[i], m) : payloads[i];
+                    // RSV1 on the first fragment only, as RFC 7692 says; mutation 2 moves it.
+                    int rsv = (i == 0) != (mutation == 2) ? 4 : 0;
+                    frames.add(RawWebSocket.frame(i == payloads.length - 1, rsv,
+                            i == 0 ? RawWebSocket.BINARY : RawWebSocket.CONTINUATION, payload, true));
+                }
+            }
+            throwAt(ws, frames);
+        }
+        assertEchoes(deflatingBystander);
+    }
+
+    private static byte[] flipOneBit(byte[] b, int where) {
+        byte[] c = b.clone();
+        c[where % c.length] ^= (byte) (1 << (where % 8));
+        return c;
+    }
+
+    @Provide
+    Arbitrary<List<List<byte[]>>> compressedMessages() {
+        Arbitrary<byte[]> part = Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
+                Arbitraries.strings().ofMaxLength(100).map(t -> t.repeat(3).getBytes(StandardCharsets.UTF_8)),
+                Arbitraries.just(new byte[0]));
+        return part.list().ofMinSize(1).ofMaxSize(4).list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    /** Per fragment: 0 as made (mostly), 1 a bit flipped in the deflated bytes, 2 RSV1 moved. */
+    @Provide
+    Arbitrary<List<Integer>> mutations() {
+        return Arbitraries.frequency(net.jqwik.api.Tuple.of(8, 0), net.jqwik.api.Tuple.of(1, 1),
+                net.jqwik.api.Tuple.of(1, 2)).list().ofMaxSize(6);
     }
 
     // ---- generators ------------------------------------------------------------------------------

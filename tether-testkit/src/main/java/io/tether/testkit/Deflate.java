@@ -20,6 +20,11 @@ public final class Deflate implements AutoCloseable {
     /** {@code data} deflated as one message: a sync flush, minus the 4-byte tail RFC 7692 drops. */
     public byte[] compress(byte[] data) {
         byte[] all = flushed(data);
+        if (all.length < TAIL.length) {
+            // Nothing new to flush (an empty message right after a flush): RFC 7692 7.2.3.6's
+            // single 0x00 byte stands for an empty message.
+            return new byte[] {0};
+        }
         return java.util.Arrays.copyOf(all, all.length - TAIL.length);
     }
 

@@ -1,6 +1,8 @@
 package io.tether.netty.internal;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CodecException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -39,6 +41,15 @@ final class InflatedFrameLimit extends FrameCheck {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (isEmptyFirstFragment(cause)) {
+            if (!failed()) {
+                // Netty's inflater refuses a first fragment whose data inflates to nothing (legal
+                // in RFC 7692, but no sender we know does it): a clear close instead of a 1011.
+                fail(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+                        "a compressed first fragment that inflates to nothing is not supported");
+            }
+            return;
+        }
         if (!(cause instanceof DecompressionException)) {
             ctx.fireExceptionCaught(cause);
         } else if (!failed()) {
@@ -49,6 +60,13 @@ final class InflatedFrameLimit extends FrameCheck {
             }
         }
         // Once failed, the inflater's later complaints are about the same broken stream.
+    }
+
+    /** Netty's DeflateDecoder: "cannot read uncompressed buffer", wrapped by its MessageToMessageDecoder. */
+    private static boolean isEmptyFirstFragment(Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        return c instanceof CodecException && !(c instanceof DecompressionException)
+                && "cannot read uncompressed buffer".equals(c.getMessage());
     }
 
     private void tooBig(ChannelHandlerContext ctx) {
