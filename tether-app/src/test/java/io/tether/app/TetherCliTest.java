@@ -197,6 +197,69 @@ class TetherCliTest {
     }
 
     @Test
+    void serve_withTlsJwtAndAnAllowedOrigin_worksAsDocumented() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("tether-cli-tls");
+        io.tether.testkit.Certificates ca = io.tether.testkit.Certificates.authority(dir);
+        io.tether.testkit.Certificates.ServerPair pair = ca.issue("localhost");
+        Path secret = dir.resolve("jwt.secret");
+        java.nio.file.Files.writeString(secret, "a demo secret of at least 32 bytes!\n");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),
+                "io.tether.app.TetherCli", "serve", "--port", "0", "--tls-cert", pair.certificate().toString(),
+                "--tls-key", pair.key().toString(), "--allowed-origin", "https://app.example.com",
+                "--auth-jwt-secret-file", secret.toString(), "--auth-required")) {
+            String banner = serve.nextLine(WAIT);
+            assertThat(banner).startsWith("Tether serving wss://");
+            int port = Integer.parseInt(banner.replaceAll(".*:(\\d+)/echo$", "$1"));
+            java.net.URI uri = java.net.URI.create("wss://localhost:" + port + "/echo");
+            // The file's secret with its newline stripped, as the option says.
+            String token = io.tether.server.auth.JwtIssuer.hmac("a demo secret of at least 32 bytes!"
+                    .getBytes(StandardCharsets.UTF_8), null, null, java.time.Clock.systemUTC())
+                    .issue("cli", Duration.ofMinutes(5), java.util.Map.of());
+            io.tether.client.ClientConfig trusting = io.tether.client.ClientConfig.builder()
+                    .trustedCertificates(ca.caCertificate()).build();
+            try (io.tether.client.TetherClient anonymous = io.tether.client.TetherClient.create(trusting);
+                    io.tether.client.TetherClient withToken = io.tether.client.TetherClient.create(trusting.toBuilder()
+                            .header("Authorization", "Bearer " + token).build());
+                    io.tether.client.TetherClient foreignPage = io.tether.client.TetherClient.create(trusting.toBuilder()
+                            .header("Authorization", "Bearer " + token).header("Origin", "https://evil.example").build());
+                    io.tether.client.TetherClient listedPage = io.tether.client.TetherClient.create(trusting.toBuilder()
+                            .header("Authorization", "Bearer " + token).header("Origin", "https://app.example.com").build())) {
+                assertThat(statusOf(anonymous, uri)).isEqualTo(401);
+                assertThat(statusOf(foreignPage, uri)).isEqualTo(403);
+                for (io.tether.client.TetherClient ok : java.util.List.of(withToken, listedPage)) {
+                    RecordingListener listener = new RecordingListener();
+                    WebSocketConnection c = ok.connect(uri, listener).toCompletableFuture().get(20, TimeUnit.SECONDS);
+                    c.sendText("over wss with a token");
+                    assertThat(listener.nextMessage(WAIT)).isEqualTo("over wss with a token");
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** The HTTP status a refused handshake got. */
+    private static int statusOf(io.tether.client.TetherClient client, java.net.URI uri) throws Exception {
+        try {
+            client.connect(uri, new RecordingListener()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(io.tether.core.HandshakeRejectedException.class);
+            return ((io.tether.core.HandshakeRejectedException) e.getCause()).status();
+        }
+        throw new AssertionError("the handshake was accepted");
+    }
+
+    @Test
+    void serve_aMissingTlsKeyOrSecretFile_isAUsageError_namingIt() {
+        Result half = run(new byte[0], "serve", "--port", "0", "--tls-cert", "cert.pem");
+        assertThat(half.exit()).isEqualTo(2);
+        assertThat(half.err()).contains("--tls-cert and --tls-key go together");
+        Result missing = run(new byte[0], "serve", "--port", "0", "--auth-jwt-secret-file", "/nonexistent/jwt.secret");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("tether serve: cannot read /nonexistent/jwt.secret");
+    }
+
+    @Test
     void serve_maxMessageSize16MiB_echoesA16MiBMessage() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),

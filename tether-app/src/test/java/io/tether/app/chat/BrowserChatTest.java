@@ -15,6 +15,7 @@ import io.tether.server.demo.EchoListener;
 import io.tether.server.rooms.RoomAuthorizer;
 import io.tether.testkit.FaultProxy;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,7 +61,15 @@ class BrowserChatTest {
     }
 
     private static WebDriver browser(Path profile) {
+        return browser(profile, false);
+    }
+
+    /** @param acceptTestCertificates trust the test's private CA (Chromium has no file for it: any certificate) */
+    private static WebDriver browser(Path profile, boolean acceptTestCertificates) {
         ChromeOptions options = new ChromeOptions();
+        if (acceptTestCertificates) {
+            options.addArguments("--ignore-certificate-errors");
+        }
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -77,6 +86,13 @@ class BrowserChatTest {
         await().atMost(WAIT).until(() -> d.findElement(By.id("chat")).isDisplayed());
         d.findElement(By.cssSelector("#join-form button")).click();
         await().atMost(WAIT).until(() -> d.findElement(By.id("room-title")).getText().equals("#lobby"));
+    }
+
+    /** Opens the private room with {@code nick} by clicking them in the member list. */
+    private static void openPrivateRoom(WebDriver d, String nick, String room) {
+        await().atMost(WAIT).until(() -> !d.findElements(By.cssSelector("#members li[data-nick='" + nick + "']")).isEmpty());
+        d.findElement(By.cssSelector("#members li[data-nick='" + nick + "']")).click();
+        await().atMost(WAIT).until(() -> d.findElement(By.id("room-title")).getText().equals("#" + room));
     }
 
     private static void say(WebDriver d, String text) {
@@ -320,5 +336,41 @@ class BrowserChatTest {
                 chat.onSessionExpired(s, e);
             }
         };
+    }
+
+    @Test
+    void overWss_theDemoLoginBindsTheNickname_andTwoBrowsersTalkInTheirPrivateRoom() throws Exception {
+        Path dir = Files.createTempDirectory("tether-wss");
+        io.tether.testkit.Certificates ca = io.tether.testkit.Certificates.authority(dir);
+        io.tether.testkit.Certificates.ServerPair pair = ca.issue("localhost");
+        byte[] secret = "a demo secret of at least 32 bytes!".getBytes(StandardCharsets.US_ASCII);
+        WebDriver alice = null;
+        WebDriver bob = null;
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).heartbeat(HEARTBEAT).staticRoot("web")
+                .tls(io.tether.server.TlsConfig.pem(pair.certificate(), pair.key()))
+                .origins(io.tether.server.OriginPolicy.SAME_ORIGIN)
+                .authenticator(io.tether.server.auth.JwtAuthenticator.hmac(secret).required(false).build())
+                .route(DemoLogin.PATH, new DemoLogin(io.tether.server.auth.JwtIssuer.hmac(secret, null, null,
+                        java.time.Clock.systemUTC()), Duration.ofMinutes(5)))
+                .endpoint(Endpoint.resumable("/chat", new EchoListener(), new ChatService(ChatService.ROOMS, 50)))
+                .build())) {
+            alice = browser(dir.resolve("alice"), true);
+            bob = browser(dir.resolve("bob"), true);
+            String url = "https://localhost:" + server.port() + "/?ping=300";
+            enter(alice, url, "alice");
+            enter(bob, url, "bob");
+            WebDriver a = alice;
+            WebDriver b = bob;
+            await().atMost(WAIT).until(() -> status(a).equals("open") && status(b).equals("open"));
+            openPrivateRoom(a, "bob", "dm:alice+bob");
+            openPrivateRoom(b, "alice", "dm:alice+bob");
+            say(a, "only for you");
+            await().atMost(WAIT).until(() -> messages(b).size() == 1);
+            assertThat(messages(b)).containsExactly("alice: only for you");
+            assertThat(server.connectionCount()).as("two wss connections").isEqualTo(2);
+            shot(b, "wss-private-room");
+        } finally {
+            quit(alice, bob);
+        }
     }
 }
