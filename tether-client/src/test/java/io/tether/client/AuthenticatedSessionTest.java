@@ -151,6 +151,25 @@ class AuthenticatedSessionTest {
         }
     }
 
+    @Test
+    void pastMaxSessions_aNewSessionIsClosedWith1013AndARetryHint_whileResumesStillWork() throws Exception {
+        try (TetherServer srv = TetherServer.start(ServerConfig.builder().port(0).heartbeat(HeartbeatConfig.DISABLED)
+                .limits(io.tether.server.ConnectionLimits.builder().maxSessions(1).build())
+                .endpoint(Endpoint.resumable("/echo", new EchoListener(), new SessionTest.EchoSessions())).build());
+                TetherClient raw = TetherClient.create(ClientConfig.builder().subprotocols(List.of(Frame.SUBPROTOCOL))
+                        .heartbeat(HeartbeatConfig.DISABLED).build())) {
+            URI uri = URI.create("ws://127.0.0.1:" + srv.port() + "/echo");
+            Frame.Welcome first = hello(uri, null, "", "");
+            RecordingListener second = new RecordingListener();
+            WebSocketConnection c = raw.connect(uri, second).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            c.sendBinary(FrameCodec.encode(new Frame.Hello(1, 0, "", "")).array());
+            RecordingListener.Terminal end = second.awaitTerminal(WAIT);
+            assertThat(end.code()).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+            assertThat(end.reason()).isEqualTo("too many sessions on this server; retry-after=5s");
+            assertThat(hello(uri, null, first.sessionId(), first.token()).resumed()).as("the held one resumes").isTrue();
+        }
+    }
+
     /** One raw connection (with {@code token} as a bearer, or none): HELLO, the WELCOME, close. */
     private static Frame.Welcome hello(URI uri, String token, String id, String sessionToken) throws Exception {
         ClientConfig.Builder config = ClientConfig.builder().subprotocols(List.of(Frame.SUBPROTOCOL))

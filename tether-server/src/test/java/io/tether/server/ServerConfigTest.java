@@ -88,4 +88,20 @@ class ServerConfigTest {
         assertThatThrownBy(() -> Endpoint.of("echo", NOOP)).hasMessageContaining("must start with '/'");
         assertThatThrownBy(() -> ServerConfig.builder().handshakeGate(null).build()).hasMessageContaining("handshakeGate");
     }
+
+    @Test
+    void limitsAndTls_refuseBadValues_namingTheSetting() {
+        assertThatThrownBy(() -> ConnectionLimits.builder().maxConnections(-1).build())
+                .hasMessageContaining("maxConnections must not be negative");
+        assertThatThrownBy(() -> ConnectionLimits.builder().inboundMessages(10, 0).build())
+                .hasMessageContaining("inboundBurst must be at least 1");
+        assertThatThrownBy(() -> ConnectionLimits.builder().handshakesPerAddress(Double.NaN, 1).build())
+                .hasMessageContaining("handshakesPerSecondPerAddress");
+        assertThatThrownBy(() -> TlsConfig.pem(Path.of("c"), Path.of("k")).withReloadCheck(Duration.ofSeconds(-1)))
+                .hasMessageContaining("reloadCheck");
+        assertThat(TlsConfig.pem(Path.of("c"), Path.of("k")).withReloadCheck(Duration.ZERO).reloadCheck()).isZero();
+        assertThat(new TlsConfig(Path.of("c"), Path.of("k"), "secret", Duration.ZERO).toString()).doesNotContain("secret");
+        assertThatThrownBy(() -> ServerConfig.builder().route("nope", (m, r) -> HttpRoute.Answer.text(200, "x")).build())
+                .hasMessageContaining("routes: path must start with '/'");
+    }
 }
