@@ -163,7 +163,7 @@ start_node() {
   if [ ! -s "$state/demo-secret" ]; then
     (umask 077; head -c 32 /dev/urandom | base64 > "$state/demo-secret")
   fi
-  args+=(--auth-jwt-secret-file "$state/demo-secret")
+  args+=(--auth-jwt-secret-file "$state/demo-secret" --demo-login)
   launch "node-$i" "$state/node-$i/tether.log" "$JAVA" -jar "$jar" serve --host 127.0.0.1 --port "$port" "${args[@]}"
 }
 

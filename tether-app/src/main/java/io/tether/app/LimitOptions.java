@@ -31,7 +31,7 @@ final class LimitOptions {
             description = "Messages a connection may send at once under --max-message-rate (default ${DEFAULT-VALUE}).")
     int messageBurst;
 
-    @Option(names = "--max-queued-bytes", converter = SizeConverter.class, paramLabel = "SIZE", defaultValue = "16MiB",
+    @Option(names = "--max-queued-bytes", converter = SizeConverter.class, paramLabel = "SIZE", defaultValue = "32MiB",
             description = "Outbound bytes waiting for a slow reader before its connection is closed with 1013 (default ${DEFAULT-VALUE}).")
     int maxQueuedBytes;
 

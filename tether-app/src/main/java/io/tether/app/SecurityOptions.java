@@ -53,6 +53,12 @@ final class SecurityOptions {
             description = "How long a connection stays open after its token expired, before close 4001 (default ${DEFAULT-VALUE}).")
     Duration credentialsGrace;
 
+    @Option(names = "--demo-login", negatable = true,
+            description = "Serve the chat's demo login, GET /demo/token?nick=NAME: a token for any nickname, no password"
+                    + " (a demo!). On by default only without --auth-jwt-secret-file and --auth-jwt-public-key; with a"
+                    + " secret file it must be asked for, since anyone could then get tokens signed with it.")
+    @Nullable Boolean demoLogin;
+
     @Option(names = "--demo-token-lifetime", converter = DurationConverter.class, paramLabel = "D", defaultValue = "15m",
             description = "Lifetime of the tokens the chat's demo login hands out (default ${DEFAULT-VALUE}).")
     Duration demoTokenLifetime;
@@ -68,6 +74,20 @@ final class SecurityOptions {
     /** This server's own pages and the --allowed-origin ones. */
     OriginPolicy origins() {
         return OriginPolicy.sameOriginAnd(new LinkedHashSet<>(allowedOrigins));
+    }
+
+    /**
+     * Whether the demo login is served: as asked, else only when no JWT option names real keys
+     * (then its secret is this process's own and signs nothing else).
+     *
+     * @throws IllegalArgumentException for a demo login asked for with a public key (it cannot sign)
+     */
+    boolean demoLogin() {
+        if (Boolean.TRUE.equals(demoLogin) && jwtPublicKey != null) {
+            throw new IllegalArgumentException("--demo-login signs tokens, so it needs --auth-jwt-secret-file, not"
+                    + " --auth-jwt-public-key");
+        }
+        return demoLogin != null ? demoLogin : jwtSecretFile == null && jwtPublicKey == null;
     }
 
     /**

@@ -140,8 +140,9 @@ final class ServeCommand implements Callable<Integer> {
             // The chat's rooms live where the sessions do: with Redis, every node shares them.
             chat = redis != null ? new ChatService(redis.rooms(), "/chat", node, ChatService.ROOMS, 50)
                     : new ChatService(new InMemoryRoomBus(), "/chat", node, ChatService.ROOMS, 50);
+            boolean demoLogin = security.demoLogin();
             byte[] secret = security.secret();
-            if (secret != null) {
+            if (secret != null && demoLogin) {
                 builder.route(DemoLogin.PATH, new DemoLogin(JwtIssuer.hmac(secret, security.jwtIssuer,
                         security.jwtAudience, Clock.systemUTC()), security.demoTokenLifetime));
             }

@@ -250,6 +250,33 @@ class TetherCliTest {
     }
 
     @Test
+    void serve_withASecretFile_servesTheDemoLoginOnlyWhenAskedFor() throws Exception {
+        Path secret = java.nio.file.Files.createTempFile("tether-jwt", ".secret");
+        java.nio.file.Files.writeString(secret, "a demo secret of at least 32 bytes!");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (boolean ask : new boolean[] {false, true}) {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin, "-cp",
+                    System.getProperty("java.class.path"), "io.tether.app.TetherCli", "serve", "--port", "0",
+                    "--auth-jwt-secret-file", secret.toString()));
+            if (ask) {
+                command.add("--demo-login");
+            }
+            try (PeerProcess serve = PeerProcess.start(command.toArray(String[]::new))) {
+                int port = Integer.parseInt(serve.nextLine(WAIT).replaceAll(".*:(\\d+)/echo$", "$1"));
+                try (RawWebSocket http = RawWebSocket.open(port)) {
+                    http.write("GET /demo/token?nick=eve HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    assertThat(http.readHttpHead()).as("demo login asked for: " + ask)
+                            .startsWith(ask ? "HTTP/1.1 200" : "HTTP/1.1 404");
+                }
+            }
+        }
+        Result keyOnly = run(new byte[0], "serve", "--port", "0", "--auth-jwt-public-key", secret.toString(), "--demo-login");
+        assertThat(keyOnly.exit()).isEqualTo(2);
+        assertThat(keyOnly.err()).contains("--demo-login signs tokens, so it needs --auth-jwt-secret-file");
+    }
+
+    @Test
     void serve_aMissingTlsKeyOrSecretFile_isAUsageError_namingIt() {
         Result half = run(new byte[0], "serve", "--port", "0", "--tls-cert", "cert.pem");
         assertThat(half.exit()).isEqualTo(2);

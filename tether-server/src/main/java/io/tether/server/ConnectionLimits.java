@@ -23,8 +23,10 @@ import java.util.Set;
  * @param maxQueuedBytes outbound bytes waiting in one connection's socket buffer (a reader that
  *     does not keep up): past it the connection is closed with 1013. Sends complete only when
  *     written, which is the backpressure a sender can wait on; a {@code tether.v1} session keeps
- *     what was not acknowledged and resends it when the client resumes. Default
- *     {@value #DEFAULT_MAX_QUEUED_BYTES} bytes
+ *     what was not acknowledged and resends it when the client resumes; it must leave room for a
+ *     resume's replay of a full replay buffer ({@link ServerConfig} checks: at least
+ *     {@code replayMaxBytes + 256 × replayMaxMessages}). Default {@value #DEFAULT_MAX_QUEUED_BYTES}
+ *     bytes
  * @param maxSessions {@code tether.v1} sessions one endpoint holds on this node (attached or
  *     waiting for a resume); a new one beyond it is closed with 1013 and a retry hint. Default
  *     {@value #DEFAULT_MAX_SESSIONS}
@@ -38,7 +40,7 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerAddress,
         int maxSessions, Set<String> trustedProxies) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
-    public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 32L << 20;
     public static final int DEFAULT_MAX_SESSIONS = 100_000;
     public static final ConnectionLimits DEFAULT = builder().build();
     /** No limit at all (tests, benchmarks). */
@@ -66,9 +68,13 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerAddress,
         }
     }
 
+    /** Slower than one in 1000 s would overflow the nanosecond arithmetic of the token buckets. */
+    private static final double MIN_RATE = 0.001;
+
     private static void rate(double value, String name) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be a number of at least 0 (0 turns it off), was " + value);
+        if (!(value == 0 || value >= MIN_RATE) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be 0 (off) or from " + MIN_RATE + " to a finite number,"
+                    + " was " + value);
         }
     }
 

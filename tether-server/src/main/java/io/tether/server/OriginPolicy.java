@@ -56,17 +56,30 @@ public record OriginPolicy(boolean anyOrigin, boolean sameOrigin, Set<String> al
         return origin.toLowerCase(Locale.ROOT);
     }
 
+    /** {@link #allows(String, String, boolean)} on a server without TLS. */
+    public boolean allows(@Nullable String origin, @Nullable String host) {
+        return allows(origin, host, false);
+    }
+
     /**
      * Whether a handshake with {@code origin} (null: none sent) and {@code host} (the {@code Host}
-     * header, null if none) is allowed.
+     * header, null if none) is allowed. On a server that serves TLS itself ({@code secure}), its own
+     * pages are {@code https} ones only: a page served over plain http (injectable by anyone on the
+     * network) is not the same origin. A plain server accepts either scheme for its host and port,
+     * since a TLS-terminating proxy in front of it makes its pages https. Note that the same-origin
+     * rule trusts {@code Host}: against DNS rebinding of an internal server, list its origins
+     * instead.
      */
-    public boolean allows(@Nullable String origin, @Nullable String host) {
+    public boolean allows(@Nullable String origin, @Nullable String host, boolean secure) {
         if (origin == null || anyOrigin) {
             return true;
         }
         String o = origin.trim().toLowerCase(Locale.ROOT);
         if (allowed.contains(o)) {
             return true;
+        }
+        if (secure && !o.startsWith("https://")) {
+            return false;
         }
         return sameOrigin && host != null && sameHostAndPort(o, host.trim().toLowerCase(Locale.ROOT));
     }

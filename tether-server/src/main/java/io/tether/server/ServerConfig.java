@@ -101,6 +101,8 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
     public static final Duration DEFAULT_STORE_OUTAGE_WAIT = Duration.ofSeconds(10);
     /** 30 s: time for a client to fetch a fresh token in-band before it is made to reconnect. */
     public static final Duration DEFAULT_CREDENTIALS_GRACE = Duration.ofSeconds(30);
+    /** Bytes a queued replayed message costs beyond its payload: DATA and frame headers, Netty's bookkeeping. */
+    static final int REPLAY_OVERHEAD_PER_MESSAGE = 256;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -152,6 +154,15 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             throw new IllegalArgumentException("credentialsGrace must not be negative, was " + credentialsGrace);
         }
         Objects.requireNonNull(limits, "limits");
+        long replay = sessions.replayMaxBytes() + REPLAY_OVERHEAD_PER_MESSAGE * (long) sessions.replayMaxMessages();
+        boolean hasSessions = endpoints.stream().anyMatch(e -> e.sessions() != null);
+        if (hasSessions && limits.maxQueuedBytes() > 0 && limits.maxQueuedBytes() < replay) {
+            // A resume writes the whole replay buffer at once: a smaller bound would close every
+            // resume of a full buffer as a slow reader, and the session could never catch up.
+            throw new IllegalArgumentException("limits.maxQueuedBytes (" + limits.maxQueuedBytes() + ") must be at least"
+                    + " sessions.replayMaxBytes + " + REPLAY_OVERHEAD_PER_MESSAGE + " × replayMaxMessages (" + replay
+                    + "), or 0");
+        }
         routes = Map.copyOf(routes);
         routes.keySet().forEach(path -> {
             if (!path.startsWith("/")) {

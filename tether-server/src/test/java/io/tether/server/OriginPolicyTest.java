@@ -28,6 +28,16 @@ class OriginPolicyTest {
     }
 
     @Test
+    void onATlsServer_itsOwnPagesAreHttpsOnes() {
+        OriginPolicy p = OriginPolicy.SAME_ORIGIN;
+        assertThat(p.allows("https://example.com", "example.com", true)).isTrue();
+        assertThat(p.allows("http://example.com:443", "example.com:443", true)).as("a plain-http page").isFalse();
+        assertThat(p.allows("https://example.com", "example.com", false)).as("behind a TLS-terminating proxy").isTrue();
+        assertThat(OriginPolicy.sameOriginAnd(Set.of("http://app.example.com")).allows("http://app.example.com",
+                "example.com", true)).as("listed origins are taken as listed").isTrue();
+    }
+
+    @Test
     void anAllowList_addsExactOrigins_andStarAllowsAny() {
         OriginPolicy p = OriginPolicy.sameOriginAnd(Set.of("https://App.example.com", "null"));
         assertThat(p.allows("https://app.example.com", "api.example.com")).isTrue();

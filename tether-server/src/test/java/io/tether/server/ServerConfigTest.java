@@ -101,6 +101,10 @@ class ServerConfigTest {
                 .hasMessageContaining("reloadCheck");
         assertThat(TlsConfig.pem(Path.of("c"), Path.of("k")).withReloadCheck(Duration.ZERO).reloadCheck()).isZero();
         assertThat(new TlsConfig(Path.of("c"), Path.of("k"), "secret", Duration.ZERO).toString()).doesNotContain("secret");
+        assertThatThrownBy(() -> ServerConfig.builder().limits(ConnectionLimits.builder().maxQueuedBytes(1 << 20).build())
+                .endpoint(Endpoint.resumable("/s", NOOP, new SessionListener() { })).build()).hasMessageContaining("limits.maxQueuedBytes (1048576) must be at least sessions.replayMaxBytes");
+        assertThatThrownBy(() -> ConnectionLimits.builder().inboundMessages(1e-9, 1).build())
+                .hasMessageContaining("inboundMessagesPerSecond must be 0 (off) or from 0.001");
         assertThatThrownBy(() -> ServerConfig.builder().route("nope", (m, r) -> HttpRoute.Answer.text(200, "x")).build())
                 .hasMessageContaining("routes: path must start with '/'");
     }

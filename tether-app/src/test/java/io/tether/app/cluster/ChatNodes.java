@@ -60,7 +60,7 @@ public final class ChatNodes implements AutoCloseable {
         String d = ping.toMillis() + "ms";
         PeerProcess p = PeerProcess.start(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "io.tether.app.TetherCli", "serve", "--port", String.valueOf(port), "--store", redis, "--node-id", node,
-                "--ping-interval", d, "--ping-timeout", d, "--auth-jwt-secret-file", secret.toString());
+                "--ping-interval", d, "--ping-timeout", d, "--auth-jwt-secret-file", secret.toString(), "--demo-login");
         assertThat(p.nextLine(Duration.ofSeconds(30))).startsWith("Tether serving");
         return p;
     }

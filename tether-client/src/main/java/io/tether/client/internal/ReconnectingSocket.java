@@ -235,6 +235,10 @@ public final class ReconnectingSocket implements TetherSocket {
             retryWithFreshCredentials(cause);
             return;
         }
+        if (cause instanceof ConnectionClosedException closed && closed.code() == CloseCodes.CREDENTIALS_EXPIRED) {
+            // The server says our credentials expired: a cached token must not be offered again.
+            refreshNext = true;
+        }
         long now = scheduler.nanoTime();
         // Only the time before the attempt opened is credited: a connection that opened and then
         // dropped spent its time connected, and crediting that would undo the backoff's jitter.

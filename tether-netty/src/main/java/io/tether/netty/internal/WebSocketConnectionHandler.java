@@ -71,6 +71,8 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     private String closeReason = "";
     private @Nullable Throwable failure;
     private @Nullable ScheduledFuture<?> forceClose;
+    /** Closed because it did not read fast enough (its inbound data is still taken). */
+    private boolean slowReader;
     /** The inbound rate limit's theoretical arrival time (GCRA), event loop only. */
     private long inboundArrival;
 
@@ -182,7 +184,9 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
      * dropping it would lose messages. Only the peer's own Close ends the inbound stream.
      */
     private boolean acceptsData() {
-        return state == ConnectionState.OPEN || state == ConnectionState.CLOSE_SENT && failure == null;
+        // A reader closed for being slow did nothing wrong: what it sent before seeing our Close
+        // (a tether.v1 client's acknowledgements) still counts.
+        return state == ConnectionState.OPEN || state == ConnectionState.CLOSE_SENT && (failure == null || slowReader);
     }
 
     private void onCloseFrame(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
@@ -313,6 +317,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         String reason = "reader too slow: " + pending + " bytes waiting; retry-after=1s";
         log.debug("{} {}", id(), reason);
         recordFailure(new ConnectionClosedException(CloseCodes.TRY_AGAIN_LATER, reason));
+        slowReader = true;
         closeCode = CloseCodes.TRY_AGAIN_LATER;
         closeReason = reason;
         state = ConnectionState.CLOSE_SENT;

@@ -15,6 +15,9 @@ final class ClientAddress {
     private ClientAddress() {
     }
 
+    /**
+     * @param trustedProxies as {@link #normalize} wrote them
+     */
     static String of(HandshakeRequest request, Set<String> trustedProxies) {
         String peer = ip(request.remoteAddress());
         if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
@@ -25,7 +28,7 @@ final class ClientAddress {
         for (int l = lines.size() - 1; l >= 0; l--) {
             String[] hops = lines.get(l).split(",");
             for (int i = hops.length - 1; i >= 0; i--) {
-                String hop = hops[i].trim();
+                String hop = normalize(hops[i].trim());
                 if (hop.isEmpty()) {
                     continue;
                 }
@@ -36,6 +39,26 @@ final class ClientAddress {
             }
         }
         return client;
+    }
+
+    /**
+     * An IP literal in one canonical form ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike), without
+     * any DNS lookup; anything that is not an IP literal (a forged hop, a name) is kept as written,
+     * so it never equals a trusted proxy's address.
+     */
+    static String normalize(String literal) {
+        String s = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
+        boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9A-Fa-f:.]+");
+        if (!v4 && !v6) {
+            return literal;
+        }
+        try {
+            // A literal is parsed, never looked up.
+            return java.net.InetAddress.getByName(s).getHostAddress();
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return literal;
+        }
     }
 
     private static String ip(SocketAddress address) {

@@ -18,14 +18,22 @@ import org.jspecify.annotations.Nullable;
 final class ConnectionLimiter {
     /** Past this many per-address buckets, full ones are dropped (they would let the next handshake through anyway). */
     private static final int PRUNE_AT = 10_000;
+    private static final int MAX_BUCKETS = 100_000;
+    private static final long PRUNE_EVERY_NANOS = 1_000_000_000L;
 
     private final ConnectionLimits limits;
+    /** The trusted proxies in {@link ClientAddress#normalize canonical form}. */
+    private final java.util.Set<String> trustedProxies;
+    /** When the buckets were last pruned (ticker nanoseconds): at most once a second. */
+    private final java.util.concurrent.atomic.AtomicLong prunedAt = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> openPerAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TokenBucket> handshakeBuckets = new ConcurrentHashMap<>();
 
     ConnectionLimiter(ConnectionLimits limits) {
         this.limits = limits;
+        this.trustedProxies = limits.trustedProxies().stream().map(ClientAddress::normalize)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** Whether the per-address limits need the client's address at all. */
@@ -35,7 +43,7 @@ final class ConnectionLimiter {
 
     /** The address {@code request} counts against, or null when no per-address limit is on. */
     @Nullable String addressOf(HandshakeRequest request) {
-        return perAddress() ? ClientAddress.of(request, limits.trustedProxies()) : null;
+        return perAddress() ? ClientAddress.of(request, trustedProxies) : null;
     }
 
     /**
@@ -93,8 +101,16 @@ final class ConnectionLimiter {
     }
 
     private TokenBucket bucketOf(String address, long nowNanos) {
-        if (handshakeBuckets.size() > PRUNE_AT) {
+        long last = prunedAt.get();
+        if (handshakeBuckets.size() > PRUNE_AT && (last == Long.MIN_VALUE || nowNanos - last > PRUNE_EVERY_NANOS)
+                && prunedAt.compareAndSet(last, nowNanos)) {
+            // Full buckets let the next handshake through anyway: dropping them changes nothing.
             handshakeBuckets.values().removeIf(b -> b.isFull(nowNanos));
+            if (handshakeBuckets.size() > MAX_BUCKETS) {
+                // Addresses rotated faster than buckets refill (an attack from a large range): start
+                // over rather than grow without bound; each address gets its burst again.
+                handshakeBuckets.clear();
+            }
         }
         return handshakeBuckets.computeIfAbsent(address, a -> new TokenBucket(limits.handshakesPerSecondPerAddress(),
                 limits.handshakeBurstPerAddress(), nowNanos));

@@ -152,7 +152,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        if (!config.origins().allows(origin, request.headers().get(HttpHeaderNames.HOST))) {
+        if (!config.origins().allows(origin, request.headers().get(HttpHeaderNames.HOST),
+                config.tls() != null || config.sslContext() != null)) {
             registry.countRejected();
             reject(ctx, HttpResponseStatus.FORBIDDEN, "origin " + origin + " is not allowed to connect");
             return;
@@ -246,29 +247,36 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Endpoint endpoint,
             HandshakeRequest handshake, Map<String, Object> attributes, @Nullable Principal principal) {
-        String subprotocol = handshake.subprotocol();
-        NegotiatedDeflate deflate = context.deflate().negotiate(
-                request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
-        var handshaker = new TetherServerHandshaker(webSocketUrl(request, endpoint.path()), subprotocol,
-                context.decoderConfig(deflate));
-        var connection = new WebSocketConnectionHandler(ctx.channel(), settings,
-                listenerFor(endpoint, subprotocol, ctx), handshake, attributes, principal);
-        // Registered before the 101 goes on the wire: a stop() racing with the client's first read
-        // still finds the connection and closes it with a Close frame.
-        registry.add(connection);
+        WebSocketConnectionHandler connection = null;
+        boolean added = false;
+        boolean installed = false;
         try {
+            String subprotocol = handshake.subprotocol();
+            NegotiatedDeflate deflate = context.deflate().negotiate(
+                    request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+            var handshaker = new TetherServerHandshaker(webSocketUrl(request, endpoint.path()), subprotocol,
+                    context.decoderConfig(deflate));
+            connection = new WebSocketConnectionHandler(ctx.channel(), settings,
+                    listenerFor(endpoint, subprotocol, ctx), handshake, attributes, principal);
+            // Registered before the 101 goes on the wire: a stop() racing with the client's first read
+            // still finds the connection and closes it with a Close frame.
+            registry.add(connection);
+            added = true;
             var future = handshaker.handshake(ctx.channel(), request, deflate == null ? null
                     : new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflate.header()),
                     ctx.newPromise());
             FramePipeline.install(ctx, settings, connection, deflate);
+            // From here the connection handler's close hook gives the registry entry and the slot back.
+            installed = true;
+            WebSocketConnectionHandler opened = connection;
             future.addListener(f -> {
                 if (f.isSuccess()) {
-                    connection.fireOpen();
-                    CredentialsExpiry.watch(ctx.channel().eventLoop(), connection, principal, config.credentialsGrace(),
+                    opened.fireOpen();
+                    CredentialsExpiry.watch(ctx.channel().eventLoop(), opened, principal, config.credentialsGrace(),
                             context.clock());
                     if (registry.isDraining()) {
                         // stop() began between our draining check and registry.add: close like the rest.
-                        connection.close(CloseCodes.SERVICE_RESTART,
+                        opened.close(CloseCodes.SERVICE_RESTART,
                                 "server restarting; " + RetryAfter.format(config.restartRetryAfter()));
                     }
                 } else {
@@ -276,10 +284,20 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                     ctx.channel().close();
                 }
             });
-        } catch (WebSocketHandshakeException e) {
-            registry.remove(connection);
+        } catch (RuntimeException e) {
+            if (installed) {
+                throw e;
+            }
+            if (added) {
+                registry.remove(connection);
+            }
             context.limiter().release(context.limiter().addressOf(handshake));
-            reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: " + e.getMessage());
+            if (e instanceof WebSocketHandshakeException) {
+                reject(ctx, HttpResponseStatus.BAD_REQUEST, "invalid WebSocket handshake: " + e.getMessage());
+            } else {
+                log.warn("{} upgrade failed; answering 500", ctx.channel(), e);
+                HttpResponses.sendAndClose(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error during the upgrade");
+            }
         }
     }
 
