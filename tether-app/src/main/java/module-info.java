@@ -5,6 +5,7 @@ module io.tether.app {
     requires io.tether.redis;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
+    requires micrometer.registry.prometheus;
     requires static org.jspecify;
 
     // picocli fills @Option/@Parameters fields and calls the commands reflectively

@@ -121,11 +121,11 @@ test('resume after the connection dies: messages sent while away arrive once, in
   await p.close();
 });
 
-test('credentials: a token is fetched before every attempt and travels as a subprotocol entry', async () => {
+test('credentials: a token is fetched before every attempt and travels as a subprotocol entry', { timeout: 60000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-js-'));
   const secret = path.join(dir, 'secret');
   fs.writeFileSync(secret, 'a demo secret of at least 32 bytes!');
-  const secured = await startServe(['--auth-required', '--auth-jwt-secret-file', secret], WAIT);
+  const secured = await startServe(['--auth-required', '--auth-jwt-secret-file', secret, '--demo-login'], WAIT);
   const p = await proxy(secured.port);
   try {
     const fetched = [];

@@ -9,6 +9,7 @@ module io.tether.server {
     requires io.netty.transport;
     requires org.slf4j;
     requires com.nimbusds.jose.jwt;
+    requires transitive micrometer.core;
     requires static transitive org.jspecify;
 
     exports io.tether.server;

@@ -13,6 +13,8 @@ import io.tether.server.demo.EchoListener;
 import io.tether.server.demo.EchoSessions;
 import io.tether.server.auth.JwtIssuer;
 import io.tether.server.rooms.InMemoryRoomBus;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -89,6 +91,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " before it is let go (1013); 0 lets it go at once.")
     Duration storeOutageWait;
 
+    @Option(names = "--metrics",
+            description = "Serve the server's meters at /metrics on the main port, in the Prometheus text format"
+                    + " (docs/operations.md).")
+    boolean metrics;
+
     @Mixin
     HeartbeatOptions heartbeat;
 
@@ -145,6 +152,10 @@ final class ServeCommand implements Callable<Integer> {
             if (secret != null && demoLogin) {
                 builder.route(DemoLogin.PATH, new DemoLogin(JwtIssuer.hmac(secret, security.jwtIssuer,
                         security.jwtAudience, Clock.systemUTC()), security.demoTokenLifetime));
+            }
+            if (metrics) {
+                PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                builder.meterRegistry(prometheus).route(MetricsRoute.PATH, new MetricsRoute(prometheus));
             }
             config = builder.host(host).port(port)
                     .authenticator(security.authenticator(secret))

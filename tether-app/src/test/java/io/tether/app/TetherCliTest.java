@@ -277,6 +277,66 @@ class TetherCliTest {
     }
 
     @Test
+    void serve_withMetrics_answersAScrapeThatPrometheusParses_withTheExactCounts() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),
+                "io.tether.app.TetherCli", "serve", "--port", "0", "--metrics")) {
+            int port = Integer.parseInt(serve.nextLine(WAIT).replaceAll(".*:(\\d+)/echo$", "$1"));
+            try (RawWebSocket ws = RawWebSocket.connect(port, "/echo")) {
+                ws.sendFrame(true, RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8});
+                assertThat(ws.readCloseFrame().closeCode()).isEqualTo(1000);
+            }
+            try (RawWebSocket refused = RawWebSocket.open(port)) {
+                assertThat(refused.requestUpgrade("/echo", "Origin: https://evil.example")).startsWith("HTTP/1.1 403");
+            }
+            java.util.Map<String, Double> samples = new java.util.HashMap<>();
+            await().atMost(WAIT).until(() -> {
+                samples.clear();
+                samples.putAll(scrape(port));
+                return samples.getOrDefault("tether_connections_closed_total{cause=clean}", 0.0) == 1.0;
+            });
+            assertThat(samples).containsEntry("tether_connections_opened_total", 1.0)
+                    .containsEntry("tether_connections_open", 0.0)
+                    .containsEntry("tether_handshakes_refused_total{status=403}", 1.0)
+                    .containsEntry("tether_sessions_held{endpoint=/chat}", 0.0)
+                    .containsEntry("tether_sessions_opened_total{endpoint=/echo}", 0.0);
+        }
+    }
+
+    /** GET /metrics, parsed by prometheus_client (Debian's python3-prometheus-client): sample → value. */
+    private static java.util.Map<String, Double> scrape(int port) throws Exception {
+        String body;
+        try (RawWebSocket http = RawWebSocket.open(port)) {
+            http.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String head = http.readHttpHead();
+            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("content-type: text/plain; version=0.0.4");
+            body = http.readUntilClosed();
+        }
+        Path file = java.nio.file.Files.createTempFile("tether-scrape", ".txt");
+        java.nio.file.Files.writeString(file, body);
+        java.util.Map<String, Double> samples = new java.util.HashMap<>();
+        try (PeerProcess parse = PeerProcess.start("/usr/bin/python3", Path.of("src", "test", "python",
+                "parse_metrics.py").toString(), file.toString())) {
+            // Every sample, then END (stdout is read by another thread: wait for it, not for the exit).
+            for (String line = parse.nextLine(WAIT); !line.equals("END"); line = parse.nextLine(WAIT)) {
+                com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                StringBuilder key = new StringBuilder(s.path("name").asText());
+                java.util.List<String> labels = new java.util.ArrayList<>();
+                s.path("labels").fields().forEachRemaining(e -> labels.add(e.getKey() + "=" + e.getValue().asText()));
+                if (!labels.isEmpty()) {
+                    java.util.Collections.sort(labels);
+                    key.append('{').append(String.join(",", labels)).append('}');
+                }
+                samples.put(key.toString(), s.path("value").asDouble());
+            }
+            assertThat(parse.awaitExit(WAIT)).as("the parser: %s", parse.stderr()).isZero();
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+        return samples;
+    }
+
+    @Test
     void serve_aMissingTlsKeyOrSecretFile_isAUsageError_namingIt() {
         Result half = run(new byte[0], "serve", "--port", "0", "--tls-cert", "cert.pem");
         assertThat(half.exit()).isEqualTo(2);

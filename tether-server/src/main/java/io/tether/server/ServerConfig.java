@@ -3,6 +3,7 @@ package io.tether.server;
 import static io.tether.core.Durations.requirePositive;
 
 import io.tether.core.CompressionConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
 import io.tether.core.session.SessionConfig;
@@ -76,6 +77,8 @@ import org.jspecify.annotations.Nullable;
  * @param compression permessage-deflate (RFC 7692) for clients that offer it; off by default
  *     ({@link CompressionConfig#DISABLED}). Inflated frames are held to {@code maxFrameSize} and
  *     inflated messages to {@code maxMessageSize} (1009 beyond), however small they were on the wire
+ * @param meterRegistry where the server's meters go ({@code tether.*}: connections, handshakes,
+ *     sessions; see docs/operations.md); null (the default) registers none
  */
 public record ServerConfig(String host, int port, List<Endpoint> endpoints, Duration handshakeTimeout,
         int maxFrameSize, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat, int ioThreads,
@@ -84,7 +87,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         SessionStore.Factory sessionStores, String nodeId, Duration nodeLease, Duration storeOutageWait,
         Authenticator authenticator, OriginPolicy origins, Duration credentialsGrace, ConnectionLimits limits,
         @Nullable TlsConfig tls, Map<String, HttpRoute> routes,
-        CompressionConfig compression) {
+        CompressionConfig compression, @Nullable MeterRegistry meterRegistry) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -215,6 +218,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
         private @Nullable TlsConfig tls;
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
         private CompressionConfig compression = CompressionConfig.DISABLED;
+        private @Nullable MeterRegistry meterRegistry;
 
         private Builder() {
         }
@@ -247,6 +251,7 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             tls = from.tls;
             routes.putAll(from.routes);
             compression = from.compression;
+            meterRegistry = from.meterRegistry;
         }
 
         public Builder host(String value) {
@@ -399,11 +404,17 @@ public record ServerConfig(String host, int port, List<Endpoint> endpoints, Dura
             return this;
         }
 
+        /** See {@link ServerConfig#meterRegistry()}. */
+        public Builder meterRegistry(@Nullable MeterRegistry value) {
+            meterRegistry = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, endpoints, handshakeTimeout, maxFrameSize, maxMessageSize,
                     closeTimeout, heartbeat, ioThreads, sslContext, admission, drainWindow, restartRetryAfter, sessions,
                     staticRoot, handshakeGate, sessionStores, nodeId, nodeLease, storeOutageWait, authenticator, origins,
-                    credentialsGrace, limits, tls, routes, compression);
+                    credentialsGrace, limits, tls, routes, compression, meterRegistry);
         }
     }
 }

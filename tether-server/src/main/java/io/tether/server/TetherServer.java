@@ -13,6 +13,7 @@ import io.tether.netty.internal.Transports;
 import io.tether.netty.internal.WebSocketConnectionHandler;
 import io.tether.server.internal.ConnectionRegistry;
 import io.tether.server.internal.ServerChannelInitializer;
+import io.tether.server.internal.ServerMetrics;
 import io.tether.server.internal.ServerTls;
 import io.tether.server.internal.SessionManager;
 import java.net.InetSocketAddress;
@@ -112,8 +113,10 @@ public final class TetherServer implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+        ServerMetrics metrics = config.meterRegistry() == null ? ServerMetrics.NONE
+                : ServerMetrics.bind(config.meterRegistry(), registry, Map.copyOf(sessionManagers));
         ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry, Map.copyOf(sessionManagers),
-                tls);
+                tls, metrics);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())

@@ -37,6 +37,8 @@ class ServerConfigTest {
                 .value("routes", Map.of("/r", route))
                 .setter("routes", (ServerConfig.Builder b, Map<String, HttpRoute> routes) -> routes.forEach(b::route))
                 .value("origins", OriginPolicy.SAME_ORIGIN)
+                .with(io.micrometer.core.instrument.MeterRegistry.class,
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
                 .skip("tls", "exclusive with sslContext; checked below")
                 .verify();
         TlsConfig tls = TlsConfig.pem(Path.of("cert.pem"), Path.of("key.pem"));

@@ -416,6 +416,39 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
 
     // ---- accessors -----------------------------------------------------------------------------
 
+    /**
+     * Why the connection ended, as a low-cardinality word for metrics: {@code clean} (a close
+     * handshake, either side), {@code drain} (we closed with 1012), {@code credentials_expired}
+     * (4001), {@code heartbeat_timeout}, {@code reset} (TCP error), {@code protocol_error} (1002,
+     * 1003, 1007 either way), {@code limit} (1008, 1009, 1013 we sent: a rate, a size, a slow
+     * reader), {@code lost} (no Close frame), {@code internal_error} (1011). Meaningful once closed;
+     * event loop.
+     */
+    public String endCause() {
+        Throwable f = failure;
+        if (f instanceof HeartbeatTimeoutException) {
+            return "heartbeat_timeout";
+        }
+        if (f instanceof io.tether.core.ConnectionResetException) {
+            return "reset";
+        }
+        int code = f instanceof ProtocolViolationException p ? p.code()
+                : f instanceof ConnectionClosedException c ? c.code() : closeCode;
+        if (f != null || !closeFrameReceived) {
+            return switch (code) {
+                case CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD -> "protocol_error";
+                case CloseCodes.POLICY_VIOLATION, CloseCodes.MESSAGE_TOO_BIG, CloseCodes.TRY_AGAIN_LATER -> "limit";
+                case CloseCodes.INTERNAL_ERROR -> "internal_error";
+                default -> "lost";
+            };
+        }
+        return switch (closeCode) {
+            case CloseCodes.SERVICE_RESTART -> "drain";
+            case CloseCodes.CREDENTIALS_EXPIRED -> "credentials_expired";
+            default -> "clean";
+        };
+    }
+
     @Override
     public String id() {
         return channel.id().asShortText();

@@ -31,6 +31,11 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
 
     public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry,
             Map<String, SessionManager> sessionManagers, @Nullable ServerTls tls) {
+        this(config, registry, sessionManagers, tls, ServerMetrics.NONE);
+    }
+
+    public ServerChannelInitializer(ServerConfig config, ConnectionRegistry registry,
+            Map<String, SessionManager> sessionManagers, @Nullable ServerTls tls, ServerMetrics metrics) {
         this.config = config;
         this.tls = tls;
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
@@ -54,11 +59,12 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                         ThreadLocalRandomGenerator.INSTANCE, connection -> {
                             registry.closed(connection);
                             limiter.release(limiter.addressOf(connection.handshake()));
+                            metrics.closed(connection);
                         }, FlowLimits.of(config.limits().inboundMessagesPerSecond(), config.limits().inboundBurst(),
                                 config.limits().maxQueuedBytes())),
                 registry, decoderConfig, admission, sessionManagers, staticFiles,
                 new Gatekeeper(config.handshakeGate(), config.authenticator()), limiter, Clock.systemUTC(),
-                new ServerDeflateNegotiator(config.compression(), config.maxFrameSize()));
+                new ServerDeflateNegotiator(config.compression(), config.maxFrameSize()), metrics);
     }
 
     @Override

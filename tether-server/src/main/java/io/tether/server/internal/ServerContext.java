@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 record ServerContext(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
         ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
         Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles, Gatekeeper gatekeeper,
-        ConnectionLimiter limiter, Clock clock, ServerDeflateNegotiator deflate) {
+        ConnectionLimiter limiter, Clock clock, ServerDeflateNegotiator deflate, ServerMetrics metrics) {
 
     /** The frame decoder's settings: reserved bits let through when permessage-deflate was agreed. */
     WebSocketDecoderConfig decoderConfig(@Nullable NegotiatedDeflate agreed) {

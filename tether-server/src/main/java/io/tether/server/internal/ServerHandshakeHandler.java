@@ -135,6 +135,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (!"13".equals(version)) {
             // RFC 6455 4.4: answer with the version we speak.
             log.debug("{} unsupported WebSocket version {}", ctx.channel(), version);
+            context.metrics().refused(426);
             var response = HttpResponses.error(ctx, HttpResponseStatus.UPGRADE_REQUIRED,
                     "unsupported WebSocket version " + version + "; this server speaks 13 (RFC 6455)");
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
@@ -204,6 +205,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, Acceptance.Refused refused) {
         log.debug("{} handshake refused with {}: {}", ctx.channel(), refused.status(), refused.reason());
         registry.countRejected();
+        context.metrics().refused(refused.status());
         var response = HttpResponses.error(ctx, HttpResponseStatus.valueOf(refused.status()), refused.reason());
         refused.headers().forEach((name, value) -> response.headers().set(name, value));
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -224,7 +226,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private static void reject503(ChannelHandlerContext ctx, long retryAfterSeconds, String why) {
+    private void reject503(ChannelHandlerContext ctx, long retryAfterSeconds, String why) {
+        context.metrics().refused(503);
         log.debug("{} handshake refused: {}, retry after {} s", ctx.channel(), why, retryAfterSeconds);
         var response = HttpResponses.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
                 why + "; retry after " + retryAfterSeconds + " s");
@@ -333,7 +336,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         return (config.sslContext() != null || config.tls() != null ? "wss://" : "ws://") + host + path;
     }
 
-    private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
+    private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
+        context.metrics().refused(status.code());
         // A client's mistake, not ours: debug, never error.
         log.debug("{} handshake rejected {}: {}", ctx.channel(), status.code(), reason);
         HttpResponses.sendAndClose(ctx, status, reason);

@@ -52,6 +52,9 @@ public final class SessionManager implements AutoCloseable {
     private final int maxSessions;
     private final LocalSessions locals = new LocalSessions();
     private final LongAdder flagged = new LongAdder();
+    private final LongAdder createdCount = new LongAdder();
+    private final LongAdder resumedCount = new LongAdder();
+    private final LongAdder resumeFailedCount = new LongAdder();
     private volatile boolean storeReachable = true;
 
     public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
@@ -89,6 +92,21 @@ public final class SessionManager implements AutoCloseable {
         return flagged.sum();
     }
 
+    /** Sessions created here (first HELLOs, and resumes that could not be honoured). */
+    public long created() {
+        return createdCount.sum();
+    }
+
+    /** Resumes honoured here. */
+    public long resumed() {
+        return resumedCount.sum();
+    }
+
+    /** HELLOs naming a session that could not be resumed: the client got a new session. */
+    public long resumeFailed() {
+        return resumeFailedCount.sum();
+    }
+
     /** Sessions held on this node. */
     public int size() {
         return locals.size();
@@ -123,6 +141,7 @@ public final class SessionManager implements AutoCloseable {
                         if (error != null) {
                             storeFailed(connection, error);
                         } else if (claimed.isEmpty()) {
+                            resumeFailedCount.increment();
                             create(connection, loop, bound);
                         } else {
                             resume(connection, loop, hello, claimed.get(), newToken, local, current, bound);
@@ -146,6 +165,7 @@ public final class SessionManager implements AutoCloseable {
         if (local.isPresent() && current) {
             // This node held it until now: the live engine is current, nobody wrote in between.
             ServerSession session = local.get();
+            resumedCount.increment();
             session.scheduler().execute(() -> {
                 bound.accept(session);
                 session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
@@ -156,12 +176,14 @@ public final class SessionManager implements AutoCloseable {
                 new SessionMovedException(stale.id(), "claimed again at epoch " + claimed.epoch()))));
         if (!store.shared()) {
             // A memory store has no state for a session without its live engine (expiring as we speak).
+            resumeFailedCount.increment();
             create(connection, loop, bound);
             return;
         }
         ServerSession session = new ServerSession(claimed.id(), claimed.epoch(), new EventLoopScheduler(loop), config,
                 listener, locals, flagged, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), claimed);
         locals.replace(session);
+        resumedCount.increment();
         bound.accept(session);
         session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
     }
@@ -185,6 +207,7 @@ public final class SessionManager implements AutoCloseable {
                         ServerSession session = new ServerSession(id, 1, new EventLoopScheduler(loop), config, listener,
                                 locals, flagged, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), null);
                         locals.replace(session);
+                        createdCount.increment();
                         bound.accept(session);
                         session.attach(connection, false, 0, token, 1);
                     }
