@@ -34,10 +34,14 @@ import picocli.CommandLine.Spec;
         description = "Connect to a WebSocket server; stdin lines are sent, messages received are printed.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:closed with a close handshake", "1:could not connect", "2:bad usage",
-                "3:connection failed and was not (or no longer) retried"})
+                "3:connection failed and was not (or no longer) retried",
+                "4:with --count: a message was lost, duplicated or out of order"})
 final class ConnectCommand implements Callable<Integer> {
     static final int CANNOT_CONNECT = 1;
     static final int FAILED = 3;
+    static final int NOT_EXACTLY_ONCE = 4;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -53,6 +57,22 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Option(names = "--plain", description = "Do not offer tether.v1 sessions; speak plain WebSocket only.")
     boolean plain;
+
+    @Option(names = "--json", description = "One JSON object per event and message, on stdout (for scripts).")
+    boolean json;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "Instead of stdin, send N numbered messages (to an echo endpoint) and report at the end how"
+                    + " many came back lost, duplicated or out of order; exit 4 unless none.")
+    int count;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "100",
+            description = "With --count: messages per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--wait", converter = DurationConverter.class, paramLabel = "D", defaultValue = "10s",
+            description = "With --count: how long to wait for the last echoes after the last send (default ${DEFAULT-VALUE}).")
+    java.time.Duration waitForEchoes;
 
     @Mixin
     HeartbeatOptions heartbeat;
@@ -83,19 +103,68 @@ final class ConnectCommand implements Callable<Integer> {
             err.println("tether connect: " + e.getMessage());
             return 2;
         }
+        if (count < 0 || !(rate > 0) || Double.isInfinite(rate)) {
+            err.println("tether connect: --count must not be negative and --rate must be a positive number");
+            return 2;
+        }
         CompletableFuture<Integer> exit = new CompletableFuture<>();
+        NumberedMessages numbered = count > 0 ? new NumberedMessages(count) : null;
         try (TetherClient client = TetherClient.create(config)) {
             TetherSocket socket;
-            Printer printer = new Printer(spec.commandLine().getOut(), err, exit);
+            Printer printer = new Printer(spec.commandLine().getOut(), err, exit, json, numbered);
             try {
                 socket = client.open(url, printer);
             } catch (IllegalArgumentException e) {
                 err.println("tether connect: " + e.getMessage());
                 return 2;
             }
+            if (numbered != null) {
+                sendNumbered(socket, numbered, printer, exit);
+                int closed = exit.join();
+                return closed == 0 && !numbered.clean() ? NOT_EXACTLY_ONCE : closed;
+            }
             pumpStdin(socket, printer.opened, exit);
             return exit.join();
         }
+    }
+
+    /**
+     * Sends {@code tether-seq:1..N} at {@code --rate} once the socket opened (queued through any
+     * reconnect), waits until every echo came back or {@code --wait} passed after the last send
+     * completed, prints the report and closes with 1000.
+     */
+    private void sendNumbered(TetherSocket socket, NumberedMessages numbered, Printer printer,
+            CompletableFuture<Integer> exit) {
+        Thread sender = new Thread(() -> {
+            try {
+                printer.opened.get();
+                long intervalNanos = (long) (1e9 / rate);
+                long next = System.nanoTime();
+                CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+                for (int n = 1; n <= count && !exit.isDone(); n++) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    next += intervalNanos;
+                    last = socket.sendText(NumberedMessages.message(n)).toCompletableFuture();
+                }
+                last.handle((v, e) -> null).get();
+                try {
+                    numbered.allReceived().get(waitForEchoes.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException someMissing) {
+                    // The report says how many.
+                }
+                printer.report(numbered.report(json));
+                socket.close(CloseCodes.NORMAL, "");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The socket never opened: its failure decides the exit code.
+            }
+        }, "tether-count");
+        sender.setDaemon(true);
+        sender.start();
     }
 
     /**
@@ -132,17 +201,41 @@ final class ConnectCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final CompletableFuture<Integer> exit;
         private final CompletableFuture<Void> opened = new CompletableFuture<>();
+        private final boolean json;
+        private final @Nullable NumberedMessages numbered;
         private boolean everOpen;
 
-        Printer(PrintWriter out, PrintWriter err, CompletableFuture<Integer> exit) {
+        Printer(PrintWriter out, PrintWriter err, CompletableFuture<Integer> exit, boolean json,
+                @Nullable NumberedMessages numbered) {
             this.out = out;
             this.err = err;
             this.exit = exit;
+            this.json = json;
+            this.numbered = numbered;
         }
 
+        /** A state change: a line on stderr, or with --json an object on stdout. */
         private void event(String line) {
-            err.println(line);
-            err.flush();
+            if (json) {
+                int space = line.indexOf(' ');
+                String kind = (space < 0 ? line : line.substring(0, space)).replace(":", "");
+                synchronized (out) {
+                    out.println(JSON.createObjectNode().put("event", kind).put("detail", line)
+                            .put("atMillis", System.currentTimeMillis()).toString());
+                    out.flush();
+                }
+            } else {
+                err.println(line);
+                err.flush();
+            }
+        }
+
+        /** The --count report, on stdout. */
+        void report(String line) {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
         }
 
         @Override
@@ -156,8 +249,13 @@ final class ConnectCommand implements Callable<Integer> {
 
         @Override
         public void onText(TetherSocket socket, String text) {
-            out.println(text);
-            out.flush();
+            if (numbered != null && numbered.offer(text)) {
+                return;
+            }
+            synchronized (out) {
+                out.println(json ? JSON.createObjectNode().put("event", "message").put("text", text).toString() : text);
+                out.flush();
+            }
         }
 
         @Override

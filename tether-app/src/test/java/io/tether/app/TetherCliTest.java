@@ -337,6 +337,36 @@ class TetherCliTest {
     }
 
     @Test
+    void connect_count_sendsNumberedMessagesThroughAKilledConnection_andReportsNoneLost() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger echoed = new java.util.concurrent.atomic.AtomicInteger();
+        io.tether.server.SessionListener echo = new io.tether.server.SessionListener() {
+            @Override
+            public void onText(io.tether.server.Session session, String text) {
+                session.sendText(text);
+                echoed.incrementAndGet();
+            }
+        };
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0)
+                        .endpoint(Endpoint.resumable("/echo", new EchoListener(), echo)).build());
+                FaultProxy proxy = FaultProxy.start(server.port())) {
+            CompletableFuture<Result> result = CompletableFuture.supplyAsync(() -> run(new byte[0], "connect",
+                    "ws://127.0.0.1:" + proxy.port() + "/echo", "--count", "300", "--rate", "200", "--json",
+                    "--backoff", "constant", "--backoff-base", "50ms"));
+            // Cut the connection mid-run: the session resumes, nothing is lost or repeated.
+            await().atMost(WAIT).until(() -> echoed.get() >= 20);
+            proxy.killAll();
+            Result r = result.get(60, TimeUnit.SECONDS);
+            assertThat(r.exit()).as(r.out() + r.err()).isZero();
+            java.util.List<String> lines = r.out().lines().toList();
+            assertThat(lines).anyMatch(l -> l.contains("\"event\":\"resumed\""));
+            // The report, then the close it leads to.
+            assertThat(lines.get(lines.size() - 2)).isEqualTo(
+                    "{\"event\":\"report\",\"sent\":300,\"received\":300,\"lost\":0,\"duplicates\":0,\"outOfOrder\":0}");
+            assertThat(lines.get(lines.size() - 1)).startsWith("{\"event\":\"closed\",\"detail\":\"closed 1000\"");
+        }
+    }
+
+    @Test
     void serve_aMissingTlsKeyOrSecretFile_isAUsageError_namingIt() {
         Result half = run(new byte[0], "serve", "--port", "0", "--tls-cert", "cert.pem");
         assertThat(half.exit()).isEqualTo(2);
