@@ -7,6 +7,9 @@ import java.util.Objects;
 public sealed interface Authentication
         permits Authentication.Authenticated, Authentication.Anonymous, Authentication.Refused {
 
+    /** The {@code WWW-Authenticate} challenge of Tether's 401s (RFC 6750). */
+    String BEARER_CHALLENGE = "Bearer realm=\"tether\"";
+
     static Authentication authenticated(Principal principal) {
         return new Authenticated(principal);
     }

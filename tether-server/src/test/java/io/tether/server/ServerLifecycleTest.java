@@ -41,7 +41,7 @@ class ServerLifecycleTest {
             for (RawWebSocket ws : new RawWebSocket[] {a, b}) {
                 RawWebSocket.Frame close = ws.readCloseFrame();
                 assertThat(close.closeCode()).isEqualTo(1012);
-                assertThat(new String(close.payload(), 2, close.payload().length - 2, java.nio.charset.StandardCharsets.UTF_8))
+                assertThat(close.closeReason())
                         .isEqualTo("server restarting; retry-after=1500ms");
                 ws.sendFrame(true, RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE9});
             }

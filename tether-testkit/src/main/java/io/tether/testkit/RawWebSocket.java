@@ -46,6 +46,11 @@ public final class RawWebSocket implements AutoCloseable {
             return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
         }
 
+        /** The reason of a close frame (after its 2-byte code), "" when it has none. */
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
+
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }

@@ -65,7 +65,7 @@ public final class JwtAuthenticator implements Authenticator {
     /** The query parameter that carries a token. */
     public static final String QUERY_PARAMETER = "access_token";
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
-    private static final String CHALLENGE = "Bearer realm=\"tether\"";
+    private static final String CHALLENGE = Authentication.BEARER_CHALLENGE;
 
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final boolean required;

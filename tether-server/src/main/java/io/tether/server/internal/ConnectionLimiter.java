@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Enforces {@link ConnectionLimits}' handshake-time limits: connections open in total and per
- * client address (a slot is reserved when a handshake passes, and given back by {@link #release}
- * when its connection closes or the handshake is refused later), and handshakes per second per
- * address. Thread-safe: the server's event loops share one.
+ * Enforces the handshake-time limits: handshakes per second per address ({@link ConnectionLimits})
+ * and for the whole server ({@link io.tether.server.AdmissionConfig}), and connections open in
+ * total and per client address (a slot is reserved when a handshake passes, and given back by
+ * {@link #release} when its connection closes or the handshake is refused later). Thread-safe: the
+ * server's event loops share one.
  */
 final class ConnectionLimiter {
     /** Past this many per-address buckets, full ones are dropped (they would let the next handshake through anyway). */
@@ -30,8 +31,12 @@ final class ConnectionLimiter {
     private final ConcurrentHashMap<String, Integer> openPerAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TokenBucket> handshakeBuckets = new ConcurrentHashMap<>();
 
-    ConnectionLimiter(ConnectionLimits limits) {
+    /** The whole server's admission bucket, null when admission is unlimited. */
+    private final @Nullable TokenBucket admission;
+
+    ConnectionLimiter(ConnectionLimits limits, @Nullable TokenBucket admission) {
         this.limits = limits;
+        this.admission = admission;
         this.trustedProxies = limits.trustedProxies().stream().map(ClientAddress::normalize)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
@@ -54,9 +59,18 @@ final class ConnectionLimiter {
         if (address != null && limits.handshakesPerSecondPerAddress() > 0) {
             long wait = bucketOf(address, nowNanos).tryAcquire(nowNanos);
             if (wait > 0) {
-                long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + TimeUnit.SECONDS.toNanos(1) - 1));
+                long seconds = wholeSeconds(wait);
                 return Acceptance.refuse(429, "too many handshakes from " + address + " (limit "
                         + limits.handshakesPerSecondPerAddress() + "/s); retry after " + seconds + " s")
+                        .withHeader("Retry-After", Long.toString(seconds));
+            }
+        }
+        if (admission != null) {
+            // A crowd of reconnecting clients must not flatten a server that just came back.
+            long wait = admission.tryAcquire(nowNanos);
+            if (wait > 0) {
+                long seconds = wholeSeconds(wait);
+                return Acceptance.refuse(503, "too many new connections; retry after " + seconds + " s")
                         .withHeader("Retry-After", Long.toString(seconds));
             }
         }
@@ -84,6 +98,11 @@ final class ConnectionLimiter {
             }
         }
         return null;
+    }
+
+    /** {@code Retry-After} for a wait: whole seconds, rounded up, at least 1. */
+    private static long wholeSeconds(long waitNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1));
     }
 
     /** Gives back the slot {@link #admit} reserved for a connection from {@code address}. */
@@ -114,10 +133,5 @@ final class ConnectionLimiter {
         }
         return handshakeBuckets.computeIfAbsent(address, a -> new TokenBucket(limits.handshakesPerSecondPerAddress(),
                 limits.handshakeBurstPerAddress(), nowNanos));
-    }
-
-    /** Connections holding a slot (0 when the total is not limited). */
-    int open() {
-        return open.get();
     }
 }

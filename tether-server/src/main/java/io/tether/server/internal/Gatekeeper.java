@@ -69,7 +69,7 @@ final class Gatekeeper {
         }
         return principal == null
                 ? Acceptance.refuse(401, "authentication required for " + endpoint.path())
-                        .withHeader("WWW-Authenticate", "Bearer realm=\"tether\"")
+                        .withHeader("WWW-Authenticate", Authentication.BEARER_CHALLENGE)
                 : Acceptance.refuse(403, principal.name() + " may not connect to " + endpoint.path());
     }
 

@@ -52,7 +52,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                 : null;
         StaticFiles staticFiles = config.staticRoot() == null ? null
                 : new StaticFiles(config.staticRoot(), ServerChannelInitializer.class.getClassLoader());
-        ConnectionLimiter limiter = new ConnectionLimiter(config.limits());
+        ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), admission);
         this.context = new ServerContext(config,
                 config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity())),
                 new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(), config.heartbeat(),
@@ -62,7 +62,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                             metrics.closed(connection);
                         }, FlowLimits.of(config.limits().inboundMessagesPerSecond(), config.limits().inboundBurst(),
                                 config.limits().maxQueuedBytes())),
-                registry, decoderConfig, admission, sessionManagers, staticFiles,
+                registry, decoderConfig, sessionManagers, staticFiles,
                 new Gatekeeper(config.handshakeGate(), config.authenticator()), limiter, Clock.systemUTC(),
                 new ServerDeflateNegotiator(config.compression(), config.maxFrameSize()), metrics);
     }

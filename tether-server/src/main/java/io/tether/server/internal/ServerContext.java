@@ -1,7 +1,6 @@
 package io.tether.server.internal;
 
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.netty.internal.NegotiatedDeflate;
 import io.tether.netty.internal.ServerDeflateNegotiator;
@@ -16,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * handshake handler.
  */
 record ServerContext(ServerConfig config, Map<String, Endpoint> endpoints, ConnectionSettings settings,
-        ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig, @Nullable TokenBucket admission,
+        ConnectionRegistry registry, WebSocketDecoderConfig decoderConfig,
         Map<String, SessionManager> sessionManagers, @Nullable StaticFiles staticFiles, Gatekeeper gatekeeper,
         ConnectionLimiter limiter, Clock clock, ServerDeflateNegotiator deflate, ServerMetrics metrics) {
 

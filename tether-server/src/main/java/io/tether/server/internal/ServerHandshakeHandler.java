@@ -18,7 +18,6 @@ import io.tether.core.CloseCodes;
 import io.tether.core.HandshakeRequest;
 import io.tether.core.Principal;
 import io.tether.core.internal.protocol.Frame;
-import io.tether.core.internal.reconnect.TokenBucket;
 import io.tether.core.reconnect.RetryAfter;
 import io.tether.netty.internal.ConnectionSettings;
 import io.tether.netty.internal.FramePipeline;
@@ -53,7 +52,6 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final Map<String, Endpoint> endpoints;
     private final ConnectionSettings settings;
     private final ConnectionRegistry registry;
-    private final @Nullable TokenBucket admission;
     private @Nullable ScheduledFuture<?> timeout;
 
     ServerHandshakeHandler(ServerContext context) {
@@ -62,7 +60,6 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         this.endpoints = context.endpoints();
         this.settings = context.settings();
         this.registry = context.registry();
-        this.admission = context.admission();
     }
 
     @Override
@@ -168,10 +165,6 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, overLimit);
             return;
         }
-        if (!admitted(ctx)) {
-            context.limiter().release(address);
-            return;
-        }
         Acceptance.Refused refused = checkAndUpgrade(ctx, request, endpoint, handshake);
         if (refused != null) {
             context.limiter().release(address);
@@ -209,21 +202,6 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         var response = HttpResponses.error(ctx, HttpResponseStatus.valueOf(refused.status()), refused.reason());
         refused.headers().forEach((name, value) -> response.headers().set(name, value));
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /** Takes an admission token, or answers 503 with Retry-After and returns false. */
-    private boolean admitted(ChannelHandlerContext ctx) {
-        if (admission == null) {
-            return true;
-        }
-        long wait = admission.tryAcquire(ctx.executor().ticker().nanoTime());
-        if (wait == 0) {
-            return true;
-        }
-        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + TimeUnit.SECONDS.toNanos(1) - 1));
-        registry.countRejected();
-        reject503(ctx, seconds, "too many new connections");
-        return false;
     }
 
     private void reject503(ChannelHandlerContext ctx, long retryAfterSeconds, String why) {
