@@ -6,6 +6,7 @@ module io.tether.app {
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
     requires micrometer.registry.prometheus;
+    requires jdk.httpserver;
     requires static org.jspecify;
 
     // picocli fills @Option/@Parameters fields and calls the commands reflectively

@@ -8,6 +8,7 @@ module io.tether.client {
     requires io.netty.handler;
     requires io.netty.transport;
     requires org.slf4j;
+    requires transitive micrometer.core;
     requires static transitive org.jspecify;
 
     exports io.tether.client;

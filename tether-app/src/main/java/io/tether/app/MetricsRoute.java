@@ -9,7 +9,7 @@ import java.util.Map;
 /** {@code GET /metrics}: a Prometheus scrape of the server's meters (text exposition format 0.0.4). */
 final class MetricsRoute implements HttpRoute {
     static final String PATH = "/metrics";
-    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
 

@@ -92,9 +92,14 @@ final class ServeCommand implements Callable<Integer> {
     Duration storeOutageWait;
 
     @Option(names = "--metrics",
-            description = "Serve the server's meters at /metrics on the main port, in the Prometheus text format"
-                    + " (docs/operations.md).")
+            description = "Serve the server's meters at /metrics in the Prometheus text format (docs/operations.md):"
+                    + " on the main port, or on --admin-port when given.")
     boolean metrics;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Also serve /health/live and /health/ready (and /metrics with --metrics, then only there)"
+                    + " on this port of --host, plain HTTP; 0 picks a free one.")
+    @Nullable Integer adminPort;
 
     @Mixin
     HeartbeatOptions heartbeat;
@@ -132,6 +137,7 @@ final class ServeCommand implements Callable<Integer> {
         RedisSessionStores redis = null;
         ChatService chat;
         ServerConfig config;
+        PrometheusMeterRegistry prometheus = null;
         try {
             ServerConfig.Builder builder = ServerConfig.builder();
             String node = nodeId != null ? nodeId : "node-" + String.format("%08x", new java.security.SecureRandom().nextInt());
@@ -154,8 +160,13 @@ final class ServeCommand implements Callable<Integer> {
                         security.jwtAudience, Clock.systemUTC()), security.demoTokenLifetime));
             }
             if (metrics) {
-                PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-                builder.meterRegistry(prometheus).route(MetricsRoute.PATH, new MetricsRoute(prometheus));
+                prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                prometheus.config().commonTags("node", node);
+                JvmMeters.bind(prometheus);
+                builder.meterRegistry(prometheus);
+                if (adminPort == null) {
+                    builder.route(MetricsRoute.PATH, new MetricsRoute(prometheus));
+                }
             }
             config = builder.host(host).port(port)
                     .authenticator(security.authenticator(secret))
@@ -183,15 +194,32 @@ final class ServeCommand implements Callable<Integer> {
                     + e.getMessage());
             return 2;
         }
+        java.util.concurrent.atomic.AtomicReference<TetherServer> started = new java.util.concurrent.atomic.AtomicReference<>();
+        AdminServer admin = null;
+        if (adminPort != null) {
+            try {
+                admin = AdminServer.start(host, adminPort, prometheus, started::get);
+            } catch (IOException | RuntimeException e) {
+                chat.close();
+                closeQuietly(redis);
+                spec.commandLine().getErr().println("tether serve: cannot listen on admin port " + adminPort + ": " + e);
+                return 1;
+            }
+        }
         TetherServer server;
         try {
             server = TetherServer.start(config);
+            started.set(server);
         } catch (ServerStartException e) {
             chat.close();
             closeQuietly(redis);
+            if (admin != null) {
+                admin.close();
+            }
             spec.commandLine().getErr().println("tether serve: " + e.getMessage());
             return 1;
         }
+        AdminServer adminServer = admin;
         RedisSessionStores stores = redis;
         ChatService chatService = chat;
         CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -199,6 +227,9 @@ final class ServeCommand implements Callable<Integer> {
             out.println("stopping: closing " + server.connectionCount() + " connections");
             out.flush();
             server.stop().toCompletableFuture().join();
+            if (adminServer != null) {
+                adminServer.close();
+            }
             chatService.close();
             closeQuietly(stores);
             stopped.complete(null);
@@ -207,6 +238,10 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Tether serving ws" + secure + "://" + host + ":" + server.port() + "/echo");
         out.println("Node " + config.nodeId() + ", sessions in " + (stores == null ? "memory" : store));
         out.println("Chat at http" + secure + "://" + host + ":" + server.port() + "/");
+        if (adminServer != null) {
+            out.println("Admin at http://" + host + ":" + adminServer.port() + "/health/ready"
+                    + (prometheus != null ? " and /metrics" : ""));
+        }
         out.flush();
         if (statsInterval != null) {
             StatsPrinter.start(server, statsInterval, out);

@@ -2,6 +2,7 @@ package io.tether.client;
 
 import static io.tether.core.Durations.requirePositive;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tether.core.CompressionConfig;
 import io.tether.core.FrameLimits;
 import io.tether.core.heartbeat.HeartbeatConfig;
@@ -44,12 +45,15 @@ import org.jspecify.annotations.Nullable;
  * @param compression permessage-deflate (RFC 7692) offered to the server; off by default
  *     ({@link CompressionConfig#DISABLED}). Inflated frames and messages are held to
  *     {@code maxFrameSize} and {@code maxMessageSize} (1009 beyond)
+ * @param meterRegistry where the client's meters go ({@code tether.client.*}: reconnects by cause,
+ *     outages, heartbeat round trips, resumes, replays; see docs/operations.md); null (the default)
+ *     registers none
  */
 public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, Map<String, String> headers,
         List<String> subprotocols, int maxFrameSize, int maxMessageSize, Duration closeTimeout,
         HeartbeatConfig heartbeat, int ioThreads, @Nullable SSLContext sslContext, ReconnectPolicy reconnect,
         OutboxConfig outbox, boolean resumable, SessionConfig sessions, Credentials credentials,
-        @Nullable Path trustedCertificates, CompressionConfig compression) {
+        @Nullable Path trustedCertificates, CompressionConfig compression, @Nullable MeterRegistry meterRegistry) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -116,6 +120,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
         private boolean resumable;
         private SessionConfig sessions = SessionConfig.DEFAULT;
         private CompressionConfig compression = CompressionConfig.DISABLED;
+        private @Nullable MeterRegistry meterRegistry;
 
         private Builder() {
         }
@@ -138,6 +143,7 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             resumable = from.resumable;
             sessions = from.sessions;
             compression = from.compression;
+            meterRegistry = from.meterRegistry;
         }
 
         public Builder connectTimeout(Duration value) {
@@ -229,10 +235,16 @@ public record ClientConfig(Duration connectTimeout, Duration handshakeTimeout, M
             return this;
         }
 
+        /** Where the client's meters go; see {@link ClientConfig#meterRegistry()}. Null for none. */
+        public Builder meterRegistry(@Nullable MeterRegistry value) {
+            meterRegistry = value;
+            return this;
+        }
+
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, handshakeTimeout, headers, subprotocols, maxFrameSize,
                     maxMessageSize, closeTimeout, heartbeat, ioThreads, sslContext, reconnect, outbox, resumable,
-                    sessions, credentials, trustedCertificates, compression);
+                    sessions, credentials, trustedCertificates, compression, meterRegistry);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.tether.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.tether.client.internal.ClientMetrics;
 import io.tether.client.internal.Connector;
 import io.tether.client.internal.ReconnectingSocket;
 import io.tether.core.CloseCodes;
@@ -29,14 +30,16 @@ public final class TetherClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final Connector connector;
     private final Set<WebSocketConnection> open = ConcurrentHashMap.newKeySet();
-    private final Set<TetherSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<ReconnectingSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final ClientMetrics metrics;
 
     private TetherClient(ClientConfig config, RandomGenerator random) {
         this.config = config;
         this.random = random;
         Transports transport = Transports.best();
         this.group = transport.newGroup(config.ioThreads(), "tether-client");
-        this.connector = new Connector(config, transport);
+        this.metrics = ClientMetrics.of(config.meterRegistry(), sockets);
+        this.connector = new Connector(config, transport, metrics.transport());
     }
 
     /** A client with {@code config}; starts its event loop threads. */
@@ -87,7 +90,8 @@ public final class TetherClient implements AutoCloseable {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(listener, "listener");
         Connector.validate(uri);
-        ReconnectingSocket socket = ReconnectingSocket.create(uri, connector, config, random, group.next(), listener);
+        ReconnectingSocket socket = ReconnectingSocket.create(uri, connector, config, random, group.next(), listener,
+                metrics);
         sockets.add(socket);
         socket.closeFuture().whenComplete((v, e) -> sockets.remove(socket));
         socket.start();

@@ -21,6 +21,8 @@ class ClientConfigTest {
                 .value("headers", Map.of("Authorization", "Bearer x", "X-Trace", "1"))
                 .setter("headers", (ClientConfig.Builder b, Map<String, String> headers) -> headers.forEach(b::header))
                 .with(SSLContext.class, SSLContext.getInstance("TLS"))
+                .with(io.micrometer.core.instrument.MeterRegistry.class,
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
                 .with(Backoff.class, Backoff.constant(Duration.ofSeconds(3)))
                 .with(RetryClassifier.class, cause -> RetryDecision.giveUp("test"))
                 .with(Credentials.class, Credentials.bearer(rejected -> java.util.concurrent.CompletableFuture

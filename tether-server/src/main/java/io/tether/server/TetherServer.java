@@ -88,12 +88,14 @@ public final class TetherServer implements AutoCloseable {
         // restarted with its id does not renew the lease of the sessions its previous run held.
         String owner = config.nodeId() + "#" + String.format("%08x", new java.security.SecureRandom().nextInt());
         long renewEvery = Math.max(1, config.nodeLease().toMillis() / ServerConfig.NODE_LEASE_RENEWALS);
+        ServerMetrics metrics = ServerMetrics.of(config.meterRegistry(), registry);
         for (Endpoint e : config.endpoints()) {
             if (e.sessions() != null) {
                 SessionManager manager = new SessionManager(e.path(), config.sessions(), e.sessions(),
-                        config.sessionStores().open(e.path()), owner, Clock.systemUTC(), config.storeOutageWait(),
-                        config.limits().maxSessions());
+                        metrics.meter(e.path(), config.sessionStores().open(e.path())), owner, Clock.systemUTC(),
+                        config.storeOutageWait(), config.limits().maxSessions());
                 sessionManagers.put(e.path(), manager);
+                metrics.bindEndpoint(e.path(), manager);
                 if (manager.sharedStore()) {
                     io.netty.channel.EventLoop loop = group.next();
                     // Alive: the sessions attached here are left to this node (from before the first handshake).
@@ -113,8 +115,6 @@ public final class TetherServer implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
-        ServerMetrics metrics = config.meterRegistry() == null ? ServerMetrics.NONE
-                : ServerMetrics.bind(config.meterRegistry(), registry, Map.copyOf(sessionManagers));
         ServerChannelInitializer initializer = new ServerChannelInitializer(config, registry, Map.copyOf(sessionManagers),
                 tls, metrics);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -155,6 +155,16 @@ public final class TetherServer implements AutoCloseable {
      */
     public boolean reloadTls() {
         return tls != null && tls.reload();
+    }
+
+    /**
+     * Why this server should get no new clients now, as {@code /health/ready} says it (503): it is
+     * draining ({@link #stop} began), or a shared session store could not be reached at the last
+     * lease renewal. Empty when ready. Any thread; for an admin port or a probe of one's own.
+     */
+    public Optional<String> notReady() {
+        return Optional.ofNullable(io.tether.server.internal.Health.notReady(registry.isDraining(),
+                sessionManagers.values()));
     }
 
     /** The port actually bound (useful with port 0). */

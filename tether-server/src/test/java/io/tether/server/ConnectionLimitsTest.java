@@ -3,6 +3,8 @@ package io.tether.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectionClosedException;
 import io.tether.core.WebSocketConnection;
@@ -26,9 +28,20 @@ import org.junit.jupiter.api.Test;
 class ConnectionLimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static TetherServer start(ConnectionLimits limits) {
-        return TetherServer.start(ServerConfig.builder().port(0).ioThreads(1).limits(limits)
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+
+    private TetherServer start(ConnectionLimits limits) {
+        return TetherServer.start(ServerConfig.builder().port(0).ioThreads(1).limits(limits).meterRegistry(meters)
                 .endpoint(Endpoint.of("/echo", new EchoListener())).build());
+    }
+
+    private double rejected(String reason) {
+        return meters.get("tether.admission.rejected").tag("reason", reason).functionCounter().count();
+    }
+
+    private double closed(String cause) {
+        var c = meters.find("tether.connections.closed").tag("cause", cause).counter();
+        return c == null ? 0 : c.count();
     }
 
     private static void assertEchoes(RawWebSocket ws, String text) throws Exception {
@@ -46,6 +59,8 @@ class ConnectionLimitsTest {
                 assertThat(head).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 5");
                 assertThat(third.readUntilClosed()).startsWith("server full: 2 connections open");
                 assertEchoes(second, "unaffected");
+                assertThat(rejected("max_connections")).isEqualTo(1);
+                assertThat(rejected("handshake_rate")).isZero();
             }
             await().atMost(WAIT).until(() -> server.connectionCount() == 1);
             try (RawWebSocket again = RawWebSocket.connect(server.port(), "/echo")) {
@@ -88,6 +103,8 @@ class ConnectionLimitsTest {
             assertThat(head).startsWith("HTTP/1.1 429").containsIgnoringCase("retry-after: 2");
             assertThat(three.readUntilClosed()).startsWith("too many handshakes from 127.0.0.1");
             assertEchoes(one, "open connections are not touched");
+            assertThat(rejected("handshake_rate")).isEqualTo(1);
+            assertThat(rejected("max_connections")).isZero();
         }
     }
 
@@ -110,6 +127,7 @@ class ConnectionLimitsTest {
                     .isEqualTo("message rate above 5/s");
             assertThat(echoed).as("the burst got through, no more").isBetween(5, 6);
             assertEchoes(bystander, "fine");
+            await().atMost(WAIT).until(() -> closed("limit") == 1);
         }
     }
 
@@ -128,7 +146,7 @@ class ConnectionLimitsTest {
                 }
             }
         };
-        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).ioThreads(1)
+        try (TetherServer server = TetherServer.start(ServerConfig.builder().port(0).ioThreads(1).meterRegistry(meters)
                 .limits(ConnectionLimits.builder().maxQueuedBytes(1 << 20).build())
                 .endpoint(Endpoint.of("/flood", flooder)).build());
                 Socket slowSocket = new Socket()) {
@@ -145,6 +163,8 @@ class ConnectionLimitsTest {
             assertThat(end.cause()).isInstanceOf(ConnectionClosedException.class);
             assertThat(((ConnectionClosedException) end.cause()).code()).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
             assertThat(end.cause().getMessage()).contains("reader too slow");
+            await().atMost(WAIT).until(() -> closed("slow_consumer") == 1);
+            assertThat(closed("limit")).isZero();
 
             try (RawWebSocket fast = RawWebSocket.connect(server.port(), "/flood")) {
                 for (int i = 0; i < 200; i++) {

@@ -7,6 +7,7 @@ import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.protocol.FrameCodec;
 import io.tether.core.internal.session.Scheduler;
+import io.tether.core.internal.session.SessionCounters;
 import io.tether.core.internal.session.SessionEngine;
 import io.tether.core.session.SessionConfig;
 import io.tether.core.session.SessionStats;
@@ -29,15 +30,22 @@ final class ClientSession {
     private final SessionConfig config;
     private final Scheduler scheduler;
     private final SessionEngine.Receiver receiver;
+    private final SessionCounters counters;
     private SessionEngine engine;
     private String id = "";
     private String token = "";
 
     ClientSession(SessionConfig config, Scheduler scheduler, SessionEngine.Receiver receiver) {
+        this(config, scheduler, receiver, new SessionCounters());
+    }
+
+    /** @param counters where the session's engines add what they replay, drop and fail (shared by a client's sockets) */
+    ClientSession(SessionConfig config, Scheduler scheduler, SessionEngine.Receiver receiver, SessionCounters counters) {
         this.config = config;
         this.scheduler = scheduler;
         this.receiver = receiver;
-        this.engine = new SessionEngine(config, scheduler, receiver);
+        this.counters = counters;
+        this.engine = new SessionEngine(config, scheduler, receiver, counters);
     }
 
     /** The HELLO for a new connection: this session's id, token and what we have received. */
@@ -62,7 +70,7 @@ final class ClientSession {
         if (!resumed && !id.isEmpty()) {
             handover = engine.handOver("the server did not resume session " + id
                     + ": it expired, the server restarted, or it refused the token", config.inDoubt());
-            engine = new SessionEngine(config, scheduler, receiver);
+            engine = new SessionEngine(config, scheduler, receiver, counters);
         }
         id = welcome.sessionId();
         token = welcome.token();

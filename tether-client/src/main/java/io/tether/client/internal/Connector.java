@@ -45,9 +45,19 @@ public final class Connector {
 
     /** TLS for wss:// when the config names a PEM trust file: built once; else one per connection from the JDK context. */
     private final @Nullable SslContext pemTrust;
+    private final io.tether.netty.internal.TransportMeter meter;
 
     /** @throws IllegalArgumentException when the trusted certificates file cannot be read */
     public Connector(ClientConfig config, Transports transport) {
+        this(config, transport, io.tether.netty.internal.TransportMeter.NONE);
+    }
+
+    /**
+     * @param meter where the connections count messages and heartbeat round trips
+     * @throws IllegalArgumentException when the trusted certificates file cannot be read
+     */
+    public Connector(ClientConfig config, Transports transport, io.tether.netty.internal.TransportMeter meter) {
+        this.meter = meter;
         this.config = config;
         this.transport = transport;
         this.pemTrust = TlsContexts.trusting(config.trustedCertificates());
@@ -112,7 +122,8 @@ public final class Connector {
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
         ConnectionSettings settings = new ConnectionSettings(true, config.maxMessageSize(), config.closeTimeout(),
-                config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE);
+                config.heartbeat(), ThreadLocalRandomGenerator.INSTANCE, connection -> { },
+                io.tether.netty.internal.FlowLimits.NONE, meter);
         List<String> offered = offeredSubprotocols(offerSessions);
         HttpHeaders headers = headers();
         credentialHeaders.forEach(headers::set);

@@ -37,6 +37,8 @@ final class OrderedSender {
     private @Nullable Target target;
     private Scheduler.@Nullable Cancellable sweepTimer;
     private long sweepAt = Long.MAX_VALUE;
+    /** The outbox's size after the last change, for gauges on other threads. */
+    private volatile int queued;
 
     OrderedSender(OutboxConfig config, Scheduler scheduler) {
         this.config = config;
@@ -60,8 +62,14 @@ final class OrderedSender {
             long now = scheduler.nanoTime();
             long expiresAt = expireAfter == null ? Long.MAX_VALUE : now + saturatedNanos(expireAfter);
             outbox.offer(new Outbox.Entry(payload, size, expiresAt, future), now);
+            queued = outbox.size();
             scheduleSweep();
         }
+    }
+
+    /** Messages waiting in the outbox; any thread (a recent value). */
+    int queued() {
+        return queued;
     }
 
     /** {@code to} is ready: flushes the outbox into it, in order, then sends go straight there. */
@@ -70,6 +78,7 @@ final class OrderedSender {
         while (to.isUsable() && (entry = outbox.poll(scheduler.nanoTime())) != null) {
             link(to.send(entry.payload()), entry.future());
         }
+        queued = outbox.size();
         if (to.isUsable()) {
             target = to;
             cancelSweep();
@@ -87,6 +96,7 @@ final class OrderedSender {
         target = null;
         cancelSweep();
         outbox.failAll(cause);
+        queued = 0;
     }
 
     boolean isQueueEmpty() {
@@ -125,6 +135,7 @@ final class OrderedSender {
             sweepTimer = null;
             sweepAt = Long.MAX_VALUE;
             outbox.expire(scheduler.nanoTime());
+            queued = outbox.size();
             scheduleSweep();
         }, Math.max(0, next - scheduler.nanoTime()));
     }

@@ -54,6 +54,9 @@ public final class ReconnectingSocket implements TetherSocket {
     /** The tether.v1 session, when resumable; null in plain mode. */
     private final @Nullable ClientSession session;
     private final Duration welcomeTimeout;
+    private final ClientMetrics metrics;
+    /** When the current outage began (a connection that worked was lost); 0 when there is none. */
+    private long outageStartedNanos;
 
     private final RetryPlanner retries;
     private final Owner owner = new Owner();
@@ -80,6 +83,13 @@ public final class ReconnectingSocket implements TetherSocket {
     ReconnectingSocket(URI uri, Dialer dialer, ReconnectPolicy policy, OutboxConfig outboxConfig,
             RandomGenerator random, Scheduler scheduler, SocketListener listener, @Nullable SessionConfig sessions,
             Duration welcomeTimeout) {
+        this(uri, dialer, policy, outboxConfig, random, scheduler, listener, sessions, welcomeTimeout, ClientMetrics.NONE);
+    }
+
+    ReconnectingSocket(URI uri, Dialer dialer, ReconnectPolicy policy, OutboxConfig outboxConfig,
+            RandomGenerator random, Scheduler scheduler, SocketListener listener, @Nullable SessionConfig sessions,
+            Duration welcomeTimeout, ClientMetrics metrics) {
+        this.metrics = metrics;
         this.uri = uri;
         this.dialer = dialer;
         this.policy = policy;
@@ -88,20 +98,27 @@ public final class ReconnectingSocket implements TetherSocket {
         this.welcomeTimeout = welcomeTimeout;
         this.callbacks = new SocketCallbacks(listener, this);
         this.sender = new OrderedSender(outboxConfig, scheduler);
-        this.session = sessions == null ? null : new ClientSession(sessions, scheduler, callbacks.sessionReceiver());
+        this.session = sessions == null ? null
+                : new ClientSession(sessions, scheduler, callbacks.sessionReceiver(), metrics.sessions());
     }
 
     /** A socket to {@code uri} whose connections {@code connector} opens on {@code loop}, which runs all of it. */
     public static ReconnectingSocket create(URI uri, Connector connector, io.tether.client.ClientConfig config,
-            RandomGenerator random, io.netty.channel.EventLoop loop, SocketListener listener) {
+            RandomGenerator random, io.netty.channel.EventLoop loop, SocketListener listener, ClientMetrics metrics) {
         Dialer dialer = (l, offerSessions, rejected) -> connector.connect(uri, l, loop, offerSessions, rejected);
-        return create(uri, dialer, config, random, new io.tether.netty.internal.EventLoopScheduler(loop), listener);
+        return create(uri, dialer, config, random, new io.tether.netty.internal.EventLoopScheduler(loop), listener,
+                metrics);
     }
 
     static ReconnectingSocket create(URI uri, Dialer dialer, io.tether.client.ClientConfig config,
             RandomGenerator random, Scheduler scheduler, SocketListener listener) {
+        return create(uri, dialer, config, random, scheduler, listener, ClientMetrics.NONE);
+    }
+
+    static ReconnectingSocket create(URI uri, Dialer dialer, io.tether.client.ClientConfig config,
+            RandomGenerator random, Scheduler scheduler, SocketListener listener, ClientMetrics metrics) {
         ReconnectingSocket socket = new ReconnectingSocket(uri, dialer, config.reconnect(), config.outbox(), random,
-                scheduler, listener, config.resumable() ? config.sessions() : null, config.handshakeTimeout());
+                scheduler, listener, config.resumable() ? config.sessions() : null, config.handshakeTimeout(), metrics);
         socket.refreshesCredentials = config.credentials() != io.tether.client.Credentials.NONE;
         return socket;
     }
@@ -190,6 +207,10 @@ public final class ReconnectingSocket implements TetherSocket {
         }
         current = a.connection();
         attemptReadyNanos = scheduler.nanoTime();
+        if (outageStartedNanos != 0) {
+            metrics.outageOver(attemptReadyNanos - outageStartedNanos);
+            outageStartedNanos = 0;
+        }
         cancel(retryTimer);
         retryTimer = null;
         int attempts = retries.attempts();
@@ -201,8 +222,10 @@ public final class ReconnectingSocket implements TetherSocket {
             callbacks.onOpen();
         }
         if (welcome != null && welcome.reset() != null) {
+            metrics.reset();
             callbacks.onSessionReset(welcome.reset());
         } else if (welcome != null && welcome.resumed()) {
+            metrics.resumed();
             callbacks.onResumed();
         }
         if (state.get() == SocketState.OPEN && attempt == a) {
@@ -230,6 +253,11 @@ public final class ReconnectingSocket implements TetherSocket {
             finish(closeCode, closeReason, null);
             return;
         }
+        metrics.lost(cause);
+        if (outageStartedNanos == 0 && state.get() == SocketState.OPEN) {
+            // Max with 1: a scheduler at time 0 (tests) must not read as "no outage".
+            outageStartedNanos = Math.max(1, scheduler.nanoTime());
+        }
         if (refreshesCredentials && !attemptRefreshed && cause instanceof HandshakeRejectedException rejected
                 && rejected.status() == 401) {
             retryWithFreshCredentials(cause);
@@ -250,6 +278,7 @@ public final class ReconnectingSocket implements TetherSocket {
             return;
         }
         RetryPlanner.Retry retry = (RetryPlanner.Retry) plan;
+        metrics.reconnectAttempt(cause);
         state.moveTo(SocketState.RECONNECTING);
         log.debug("{} lost ({}): retry {} in {} ms", uri, retry.why(), retry.attempt(), retry.delay().toMillis());
         callbacks.onDisconnected(new Disconnect(cause, true, Optional.of(retry.delay()), Optional.of(retry.backoff()), retry.attempt(), retry.why()));
@@ -431,6 +460,11 @@ public final class ReconnectingSocket implements TetherSocket {
     @Override
     public CompletionStage<Void> closeFuture() {
         return closed.copy();
+    }
+
+    /** Messages waiting in the outbox; any thread (a recent value, for gauges). */
+    int queued() {
+        return sender.queued();
     }
 
     @Override

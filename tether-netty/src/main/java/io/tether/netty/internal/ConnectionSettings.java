@@ -18,17 +18,25 @@ import java.util.random.RandomGenerator;
  *     listener's terminal call); one shared hook instead of a future listener per connection, which
  *     would cost an idle connection about 100 bytes
  * @param flow inbound message rate and outbound queue limits
+ * @param meter where messages and heartbeat round trips are counted
  */
 public record ConnectionSettings(boolean client, int maxMessageSize, Duration closeTimeout,
         HeartbeatConfig heartbeat, RandomGenerator random, Consumer<WebSocketConnectionHandler> onClosed,
-        FlowLimits flow) {
+        FlowLimits flow, TransportMeter meter) {
 
     public ConnectionSettings {
+        Objects.requireNonNull(meter, "meter");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(onClosed, "onClosed");
         Objects.requireNonNull(flow, "flow");
+    }
+
+    /** Settings that meter nothing. */
+    public ConnectionSettings(boolean client, int maxMessageSize, Duration closeTimeout, HeartbeatConfig heartbeat,
+            RandomGenerator random, Consumer<WebSocketConnectionHandler> onClosed, FlowLimits flow) {
+        this(client, maxMessageSize, closeTimeout, heartbeat, random, onClosed, flow, TransportMeter.NONE);
     }
 
     /** Settings with no flow limits. */

@@ -74,7 +74,7 @@ public final class FramePipeline {
             after = InflatedFrameLimit.NAME;
         }
         if (settings.heartbeat().enabled()) {
-            HeartbeatHandler heartbeat = new HeartbeatHandler(settings.heartbeat(), settings.random());
+            HeartbeatHandler heartbeat = new HeartbeatHandler(settings.heartbeat(), settings.random(), settings.meter());
             p.addAfter(after, HeartbeatHandler.NAME, heartbeat);
             connection.attachHeartbeat(heartbeat);
             after = HeartbeatHandler.NAME;

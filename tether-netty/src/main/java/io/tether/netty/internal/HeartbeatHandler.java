@@ -37,6 +37,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler implements Runn
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable Ticker ticker;
     private @Nullable LivenessTracker tracker;
+    private final TransportMeter meter;
     private @Nullable Future<?> timer;
     private volatile @Nullable LivenessTracker published;
     private boolean readSinceLastComplete;
@@ -46,6 +47,16 @@ public final class HeartbeatHandler extends ChannelDuplexHandler implements Runn
      * @param random the source of ping jitter; each connection should get its own or a thread-safe one
      */
     public HeartbeatHandler(HeartbeatConfig config, RandomGenerator random) {
+        this(config, random, TransportMeter.NONE);
+    }
+
+    /**
+     * @param config enabled heartbeat settings
+     * @param random the source of ping jitter; each connection should get its own or a thread-safe one
+     * @param meter told each round trip a pong measured
+     */
+    public HeartbeatHandler(HeartbeatConfig config, RandomGenerator random, TransportMeter meter) {
+        this.meter = Objects.requireNonNull(meter, "meter");
         this.config = Objects.requireNonNull(config, "config");
         this.random = Objects.requireNonNull(random, "random");
         this.tickNanos = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(50), config.pingInterval().toNanos() / 20));
@@ -93,7 +104,11 @@ public final class HeartbeatHandler extends ChannelDuplexHandler implements Runn
         try {
             ByteBuf content = pong.content();
             if (tracker != null && ticker != null && content.readableBytes() == Long.BYTES) {
-                tracker.onPong(ticker.nanoTime(), content.getLong(content.readerIndex()));
+                long now = ticker.nanoTime();
+                long stamp = content.getLong(content.readerIndex());
+                if (tracker.onPong(now, stamp)) {
+                    meter.heartbeatRoundTrip(Math.max(0, now - stamp));
+                }
             }
         } finally {
             pong.release();

@@ -133,10 +133,12 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         try {
             if (msg instanceof TextWebSocketFrame text) {
                 if (acceptsData()) {
+                    settings.meter().messageReceived();
                     listener.onText(text.text());
                 }
             } else if (msg instanceof BinaryWebSocketFrame binary) {
                 if (acceptsData()) {
+                    settings.meter().messageReceived();
                     // A view, not a copy: the frame is released only after the listener returns.
                     listener.onBinaryView(binary.content().nioBuffer());
                 }
@@ -298,6 +300,9 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             promise.setFailure(closedException());
             return;
         }
+        if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+            settings.meter().messageSent();
+        }
         super.write(ctx, msg, promise);
         long max = settings.flow().maxQueuedBytes();
         if (data && max > 0) {
@@ -420,14 +425,17 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
      * Why the connection ended, as a low-cardinality word for metrics: {@code clean} (a close
      * handshake, either side), {@code drain} (we closed with 1012), {@code credentials_expired}
      * (4001), {@code heartbeat_timeout}, {@code reset} (TCP error), {@code protocol_error} (1002,
-     * 1003, 1007 either way), {@code limit} (1008, 1009, 1013 we sent: a rate, a size, a slow
-     * reader), {@code lost} (no Close frame), {@code internal_error} (1011). Meaningful once closed;
+     * 1003, 1007 either way), {@code slow_consumer} (1013: it did not read what we sent),
+     * {@code limit} (1008, 1009, 1013 we sent: a rate, a size), {@code lost} (no Close frame), {@code internal_error} (1011). Meaningful once closed;
      * event loop.
      */
     public String endCause() {
         Throwable f = failure;
         if (f instanceof HeartbeatTimeoutException) {
             return "heartbeat_timeout";
+        }
+        if (slowReader) {
+            return "slow_consumer";
         }
         if (f instanceof io.tether.core.ConnectionResetException) {
             return "reset";

@@ -31,6 +31,11 @@ final class ConnectionLimiter {
     private final ConcurrentHashMap<String, Integer> openPerAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TokenBucket> handshakeBuckets = new ConcurrentHashMap<>();
 
+    private final java.util.concurrent.atomic.LongAdder rateLimited = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder admissionLimited = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder full = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder addressFull = new java.util.concurrent.atomic.LongAdder();
+
     /** The whole server's admission bucket, null when admission is unlimited. */
     private final @Nullable TokenBucket admission;
 
@@ -59,6 +64,7 @@ final class ConnectionLimiter {
         if (address != null && limits.handshakesPerSecondPerAddress() > 0) {
             long wait = bucketOf(address, nowNanos).tryAcquire(nowNanos);
             if (wait > 0) {
+                rateLimited.increment();
                 long seconds = wholeSeconds(wait);
                 return Acceptance.refuse(429, "too many handshakes from " + address + " (limit "
                         + limits.handshakesPerSecondPerAddress() + "/s); retry after " + seconds + " s")
@@ -69,6 +75,7 @@ final class ConnectionLimiter {
             // A crowd of reconnecting clients must not flatten a server that just came back.
             long wait = admission.tryAcquire(nowNanos);
             if (wait > 0) {
+                admissionLimited.increment();
                 long seconds = wholeSeconds(wait);
                 return Acceptance.refuse(503, "too many new connections; retry after " + seconds + " s")
                         .withHeader("Retry-After", Long.toString(seconds));
@@ -77,6 +84,7 @@ final class ConnectionLimiter {
         int max = limits.maxConnections();
         if (max > 0 && open.incrementAndGet() > max) {
             open.decrementAndGet();
+            full.increment();
             return Acceptance.refuse(503, "server full: " + max + " connections open; retry after 5 s")
                     .withHeader("Retry-After", "5");
         }
@@ -93,12 +101,31 @@ final class ConnectionLimiter {
                 if (max > 0) {
                     open.decrementAndGet();
                 }
+                addressFull.increment();
                 return Acceptance.refuse(503, "too many connections from " + address + " (limit " + maxPerAddress
                         + "); retry after 5 s").withHeader("Retry-After", "5");
             }
         }
         return null;
     }
+
+    /**
+     * Handshakes refused so far for {@code reason}: {@code handshake_rate} (per address, 429),
+     * {@code admission} (the server's new-connection rate, 503), {@code max_connections} and
+     * {@code max_connections_per_address} (503).
+     */
+    long rejected(String reason) {
+        return switch (reason) {
+            case "handshake_rate" -> rateLimited.sum();
+            case "admission" -> admissionLimited.sum();
+            case "max_connections" -> full.sum();
+            case "max_connections_per_address" -> addressFull.sum();
+            default -> throw new IllegalArgumentException("no such rejection reason: " + reason);
+        };
+    }
+
+    static final java.util.List<String> REJECTION_REASONS =
+            java.util.List.of("handshake_rate", "admission", "max_connections", "max_connections_per_address");
 
     /** {@code Retry-After} for a wait: whole seconds, rounded up, at least 1. */
     private static long wholeSeconds(long waitNanos) {

@@ -36,7 +36,7 @@ public final class ConnectionRegistry {
         draining = true;
     }
 
-    boolean isDraining() {
+    public boolean isDraining() {
         return draining;
     }
 

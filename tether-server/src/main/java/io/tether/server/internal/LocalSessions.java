@@ -33,4 +33,29 @@ final class LocalSessions {
     int size() {
         return sessions.size();
     }
+
+    /** Sessions held here without a connection now. O(sessions): for a scrape, not a hot path. */
+    int countDetached() {
+        int n = 0;
+        for (ServerSession s : sessions.values()) {
+            if (!s.isConnected()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {messages, bytes} unacknowledged in the replay buffers of the sessions held here, read from
+     * other threads without their locks: a gauge's approximation, never used to decide anything.
+     */
+    long[] replayBuffered() {
+        long messages = 0;
+        long bytes = 0;
+        for (ServerSession s : sessions.values()) {
+            messages += s.replayBufferedMessages();
+            bytes += s.replayBufferedBytes();
+        }
+        return new long[] {messages, bytes};
+    }
 }

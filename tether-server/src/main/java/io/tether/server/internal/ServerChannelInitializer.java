@@ -53,6 +53,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
         StaticFiles staticFiles = config.staticRoot() == null ? null
                 : new StaticFiles(config.staticRoot(), ServerChannelInitializer.class.getClassLoader());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), admission);
+        metrics.bindLimiter(limiter);
         this.context = new ServerContext(config,
                 config.endpoints().stream().collect(Collectors.toUnmodifiableMap(Endpoint::path, Function.identity())),
                 new ConnectionSettings(false, config.maxMessageSize(), config.closeTimeout(), config.heartbeat(),
@@ -61,7 +62,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                             limiter.release(limiter.addressOf(connection.handshake()));
                             metrics.closed(connection);
                         }, FlowLimits.of(config.limits().inboundMessagesPerSecond(), config.limits().inboundBurst(),
-                                config.limits().maxQueuedBytes())),
+                                config.limits().maxQueuedBytes()), metrics.transport()),
                 registry, decoderConfig, sessionManagers, staticFiles,
                 new Gatekeeper(config.handshakeGate(), config.authenticator()), limiter, Clock.systemUTC(),
                 new ServerDeflateNegotiator(config.compression(), config.maxFrameSize()), metrics);

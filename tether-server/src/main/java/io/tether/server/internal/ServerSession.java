@@ -37,7 +37,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,7 +57,7 @@ final class ServerSession implements Session {
     private final SessionConfig config;
     private final SessionListener listener;
     private final LocalSessions locals;
-    private final LongAdder flagged;
+    private final EndpointTotals totals;
     private final SessionStore store;
     private final Clock clock;
     private final Duration storeOutageWait;
@@ -90,7 +89,7 @@ final class ServerSession implements Session {
      *     a previous process), or null for a new session or one this node's store keeps in memory
      */
     ServerSession(String id, long epoch, Scheduler scheduler, SessionConfig config, SessionListener listener,
-            LocalSessions locals, LongAdder flagged, SessionStore store, Clock clock, Duration storeOutageWait,
+            LocalSessions locals, EndpointTotals totals, SessionStore store, Clock clock, Duration storeOutageWait,
             HandshakeRequest handshake, Map<String, Object> attributes, @Nullable SessionState restored) {
         this.storeOutageWait = storeOutageWait;
         this.id = id;
@@ -102,7 +101,7 @@ final class ServerSession implements Session {
         this.config = config;
         this.listener = listener;
         this.locals = locals;
-        this.flagged = flagged;
+        this.totals = totals;
         this.store = store;
         this.clock = clock;
         this.engine = new SessionEngine(config, scheduler, new SessionEngine.Receiver() {
@@ -127,7 +126,7 @@ final class ServerSession implements Session {
                 countFlagged(delivery);
                 guard("onBinary", () -> listener.onBinary(ServerSession.this, data, delivery));
             }
-        });
+        }, totals.engines);
         if (store.shared()) {
             engine.useJournal(new StoreJournal(), restored == null ? null : restoredPosition(restored));
         }
@@ -135,7 +134,7 @@ final class ServerSession implements Session {
 
     private void countFlagged(Delivery delivery) {
         if (delivery.possibleDuplicate()) {
-            flagged.increment();
+            totals.flagged.increment();
         }
     }
 
@@ -505,9 +504,20 @@ final class ServerSession implements Session {
         }));
     }
 
+    /** Unacknowledged messages in the replay buffer; a racy read, for gauges. */
+    long replayBufferedMessages() {
+        return engine.bufferedMessages();
+    }
+
+    /** Their payload bytes; a racy read, for gauges. */
+    long replayBufferedBytes() {
+        return engine.bufferedBytes();
+    }
+
     /** Fails what was never acknowledged and tells the application, once. Session thread. */
     void expired() {
         ended = true;
+        totals.expired.increment();
         runWaitingForAttach();
         SessionExpiredException reason = engine.reset("no resume within the session's time-to-live of "
                 + config.ttl().toSeconds() + " s");

@@ -22,7 +22,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +50,7 @@ public final class SessionManager implements AutoCloseable {
     /** Sessions held here beyond which a new one is refused; 0 for no limit. */
     private final int maxSessions;
     private final LocalSessions locals = new LocalSessions();
-    private final LongAdder flagged = new LongAdder();
-    private final LongAdder createdCount = new LongAdder();
-    private final LongAdder resumedCount = new LongAdder();
-    private final LongAdder resumeFailedCount = new LongAdder();
+    private final EndpointTotals totals = new EndpointTotals();
     private volatile boolean storeReachable = true;
 
     public SessionManager(String path, SessionConfig config, SessionListener listener, SessionStore store,
@@ -89,27 +85,42 @@ public final class SessionManager implements AutoCloseable {
 
     /** Client messages delivered here flagged as possible duplicates (see ServerStats). */
     public long flaggedDeliveries() {
-        return flagged.sum();
+        return totals.flagged.sum();
     }
 
     /** Sessions created here (first HELLOs, and resumes that could not be honoured). */
     public long created() {
-        return createdCount.sum();
+        return totals.created.sum();
     }
 
     /** Resumes honoured here. */
     public long resumed() {
-        return resumedCount.sum();
+        return totals.resumed.sum();
     }
 
     /** HELLOs naming a session that could not be resumed: the client got a new session. */
     public long resumeFailed() {
-        return resumeFailedCount.sum();
+        return totals.resumeFailed.sum();
     }
 
     /** Sessions held on this node. */
     public int size() {
         return locals.size();
+    }
+
+    /** This endpoint's running totals. */
+    EndpointTotals totals() {
+        return totals;
+    }
+
+    /** Sessions held on this node with no connection now (waiting for a resume); counted, so O(sessions). */
+    public int detached() {
+        return locals.countDetached();
+    }
+
+    /** Unacknowledged messages and their bytes in the replay buffers of the sessions held here; O(sessions). */
+    public long[] replayBuffered() {
+        return locals.replayBuffered();
     }
 
     /**
@@ -127,6 +138,7 @@ public final class SessionManager implements AutoCloseable {
             return;
         }
         byte[] newToken = newSecret();
+        long helloAt = loop.ticker().nanoTime();
         // The store compares tokens bound to the principal: another principal's resume is a forgery.
         Optional<Principal> principal = connection.principal();
         store.claim(hello.sessionId(), TokenBinding.bind(hello.token().getBytes(StandardCharsets.US_ASCII), principal),
@@ -141,10 +153,10 @@ public final class SessionManager implements AutoCloseable {
                         if (error != null) {
                             storeFailed(connection, error);
                         } else if (claimed.isEmpty()) {
-                            resumeFailedCount.increment();
+                            totals.resumeFailed.increment();
                             create(connection, loop, bound);
                         } else {
-                            resume(connection, loop, hello, claimed.get(), newToken, local, current, bound);
+                            resume(connection, loop, hello, claimed.get(), newToken, local, current, bound, helloAt);
                         }
                     });
                 });
@@ -156,7 +168,8 @@ public final class SessionManager implements AutoCloseable {
      *     session since this node last did (always, with a store that is not shared)
      */
     private void resume(WebSocketConnection connection, EventLoop loop, Frame.Hello hello, SessionState claimed,
-            byte[] newToken, Optional<ServerSession> local, boolean current, Consumer<ServerSession> bound) {
+            byte[] newToken, Optional<ServerSession> local, boolean current, Consumer<ServerSession> bound,
+            long helloAt) {
         if (local.isPresent() && claimed.epoch() < local.get().claimedEpoch()) {
             // A newer resume of this session on this node overtook this one: that one attaches.
             connection.close(CloseCodes.TRY_AGAIN_LATER, "superseded by a newer resume; retry-after=100ms");
@@ -165,10 +178,11 @@ public final class SessionManager implements AutoCloseable {
         if (local.isPresent() && current) {
             // This node held it until now: the live engine is current, nobody wrote in between.
             ServerSession session = local.get();
-            resumedCount.increment();
+            totals.resumed.increment();
             session.scheduler().execute(() -> {
                 bound.accept(session);
                 session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
+                totals.resumeTook(loop.ticker().nanoTime() - helloAt);
             });
             return;
         }
@@ -176,21 +190,23 @@ public final class SessionManager implements AutoCloseable {
                 new SessionMovedException(stale.id(), "claimed again at epoch " + claimed.epoch()))));
         if (!store.shared()) {
             // A memory store has no state for a session without its live engine (expiring as we speak).
-            resumeFailedCount.increment();
+            totals.resumeFailed.increment();
             create(connection, loop, bound);
             return;
         }
         ServerSession session = new ServerSession(claimed.id(), claimed.epoch(), new EventLoopScheduler(loop), config,
-                listener, locals, flagged, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), claimed);
+                listener, locals, totals, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), claimed);
         locals.replace(session);
-        resumedCount.increment();
+        totals.resumed.increment();
         bound.accept(session);
         session.attach(connection, true, hello.lastReceived(), newToken, claimed.epoch());
+        totals.resumeTook(loop.ticker().nanoTime() - helloAt);
     }
 
     private void create(WebSocketConnection connection, EventLoop loop, Consumer<ServerSession> bound) {
         if (maxSessions > 0 && locals.size() >= maxSessions) {
             log.debug("{}: {} sessions held, the limit; refusing a new one", path, maxSessions);
+            totals.refused.increment();
             connection.close(CloseCodes.TRY_AGAIN_LATER, "too many sessions on this server; retry-after=5s");
             return;
         }
@@ -205,9 +221,9 @@ public final class SessionManager implements AutoCloseable {
                         create(connection, loop, bound); // 128 random bits collided: draw again
                     } else {
                         ServerSession session = new ServerSession(id, 1, new EventLoopScheduler(loop), config, listener,
-                                locals, flagged, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), null);
+                                locals, totals, store, clock, storeOutageWait, connection.handshake(), connection.attributes(), null);
                         locals.replace(session);
-                        createdCount.increment();
+                        totals.created.increment();
                         bound.accept(session);
                         session.attach(connection, false, 0, token, 1);
                     }
@@ -254,7 +270,7 @@ public final class SessionManager implements AutoCloseable {
             for (SessionState s : expired) {
                 HandshakeRequest placeholder = HandshakeRequest.builder().path(path).build();
                 ServerSession ghost = new ServerSession(s.id(), s.epoch(), new EventLoopScheduler(loop), config, listener,
-                        locals, flagged, store, clock, storeOutageWait, placeholder, Map.of(), s);
+                        locals, totals, store, clock, storeOutageWait, placeholder, Map.of(), s);
                 loop.execute(ghost::expired);
             }
             return expired.size();

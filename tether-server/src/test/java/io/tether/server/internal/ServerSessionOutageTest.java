@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 /** A shared store that cannot be reached for a while, in virtual time: the session waits, then goes on or gives up. */
@@ -58,7 +57,7 @@ class ServerSessionOutageTest {
         store.create(SessionState.created("s1", "token".getBytes(StandardCharsets.US_ASCII), "node-1",
                 SessionConfig.DEFAULT.ttl())).toCompletableFuture().join();
         ServerSession s = new ServerSession("s1", 1, scheduler, SessionConfig.DEFAULT, new SessionListener() { }, locals,
-                new LongAdder(), store, Clock.systemUTC(), OUTAGE_WAIT, HandshakeRequest.builder().path("/x").build(),
+                new EndpointTotals(), store, Clock.systemUTC(), OUTAGE_WAIT, HandshakeRequest.builder().path("/x").build(),
                 Map.of(), null);
         locals.replace(s);
         return s;

@@ -172,8 +172,15 @@ public final class SessionEngine {
     /** The peer's messages up to here may have reached an application on another node: flagged. */
     private long redeliveryUpTo;
     private long redelivered;
+    private final SessionCounters counters;
 
     public SessionEngine(SessionConfig config, Scheduler scheduler, Receiver receiver) {
+        this(config, scheduler, receiver, new SessionCounters());
+    }
+
+    /** @param counters where this engine adds what it replays, drops and fails; shared with other engines */
+    public SessionEngine(SessionConfig config, Scheduler scheduler, Receiver receiver, SessionCounters counters) {
+        this.counters = Objects.requireNonNull(counters, "counters");
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
@@ -250,12 +257,14 @@ public final class SessionEngine {
         inbound.connectionStarted();
         inbound.peerKnows(inbound.acknowledgeable());
         long replayUpTo = journal == null ? Long.MAX_VALUE : durableSeq;
+        long replayedBefore = replayed;
         replay.forEachAfter(peerLastReceived, e -> {
             if (e.seq() <= replayUpTo) {
                 replayed++;
                 write(connection, e);
             }
         });
+        counters.replayed((int) (replayed - replayedBefore));
         wireSeq = Math.max(peerLastReceived, Math.min(replayUpTo, replay.lastSeq()));
         admitWaiting();
     }
@@ -442,7 +451,10 @@ public final class SessionEngine {
         Frame decoded = FrameCodec.decode(frame);
         if (decoded instanceof Frame.Data d) {
             acknowledged(d.ack());
-            if (inbound.accept(d.seq()) == InboundWindow.Outcome.DELIVER) {
+            InboundWindow.Outcome outcome = inbound.accept(d.seq());
+            if (outcome == InboundWindow.Outcome.DUPLICATE) {
+                counters.duplicateDropped();
+            } else if (outcome == InboundWindow.Outcome.DELIVER) {
                 if (journal != null) {
                     byte[] payload = new byte[d.payload().remaining()];
                     d.payload().get(payload);
@@ -726,13 +738,23 @@ public final class SessionEngine {
         SessionExpiredException end = new SessionExpiredException(reason, listed);
         ended = end;
         current = null;
+        int inDoubt = 0;
+        int notDelivered = 0;
         for (int i = 0; i < pending.size(); i++) {
             UnacknowledgedMessage m = listed.get(i);
             if (m.fate() == UnacknowledgedMessage.Fate.FAILED) {
+                if (m.written()) {
+                    inDoubt++;
+                } else {
+                    notDelivered++;
+                }
                 pending.get(i).future().completeExceptionally(
                         m.written() ? new InDoubtException(m, end) : new NotDeliveredException(m, end));
             }
         }
+        counters.inDoubt(inDoubt);
+        counters.notDelivered(notDelivered);
+        counters.carried(carried.size());
         return new Handover(end, List.copyOf(carried));
     }
 
@@ -749,6 +771,20 @@ public final class SessionEngine {
 
     private record Pending(long seq, boolean binary, boolean possibleDuplicate, byte[] payload,
             CompletableFuture<Void> future, boolean written) {
+    }
+
+    /**
+     * Messages sent and not yet acknowledged by the peer. Any thread, without synchronization: a
+     * possibly stale value, for gauges only.
+     */
+    public long bufferedMessages() {
+        // Two plain fields rather than the deque's size, which another thread could see mid-resize.
+        return Math.max(0, replay.lastSeq() - replay.acked());
+    }
+
+    /** Their payload bytes; as {@link #bufferedMessages()}, for gauges only. */
+    public long bufferedBytes() {
+        return replay.bytes();
     }
 
     public SessionStats stats() {
