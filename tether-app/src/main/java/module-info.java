@@ -7,6 +7,9 @@ module io.tether.app {
     requires info.picocli;
     requires micrometer.registry.prometheus;
     requires jdk.httpserver;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
+    requires org.slf4j;
     requires static org.jspecify;
 
     // picocli fills @Option/@Parameters fields and calls the commands reflectively

@@ -12,6 +12,7 @@ module io.tether.core {
     exports io.tether.core.session;
 
     exports io.tether.core.internal.heartbeat to io.tether.netty;
+    exports io.tether.core.internal.log to io.tether.netty, io.tether.server, io.tether.client;
     exports io.tether.core.internal.outbox to io.tether.client;
     exports io.tether.core.internal.protocol to io.tether.server, io.tether.client;
     exports io.tether.core.internal.reconnect to io.tether.server, io.tether.client;

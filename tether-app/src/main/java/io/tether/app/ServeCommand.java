@@ -101,6 +101,16 @@ final class ServeCommand implements Callable<Integer> {
                     + " on this port of --host, plain HTTP; 0 picks a free one.")
     @Nullable Integer adminPort;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Log lines on stderr as text (the default) or json (one object per line, for log shippers;"
+                    + " connection and session ids as fields).")
+    String logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "Lowest level logged: error, warn, info (the default: one line per connection and session"
+                    + " event, throttled), debug, trace (per message).")
+    String logLevel;
+
     @Mixin
     HeartbeatOptions heartbeat;
 
@@ -127,6 +137,16 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            spec.commandLine().getErr().println("tether serve: --log-format must be text or json, was " + logFormat);
+            return 2;
+        }
+        if (!java.util.List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
+            spec.commandLine().getErr().println("tether serve: --log-level must be error, warn, info, debug or trace, was "
+                    + logLevel);
+            return 2;
+        }
+        LogSetup.apply(logFormat.equals("json") ? LogSetup.Format.JSON : LogSetup.Format.TEXT, logLevel);
         int frame = maxFrameSize != null ? maxFrameSize : ServerConfig.DEFAULT_MAX_FRAME_SIZE;
         int message = maxMessageSize != null ? maxMessageSize : Math.max(ServerConfig.DEFAULT_MAX_MESSAGE_SIZE, frame);
         String sizeProblem = sizeProblem(frame, message);

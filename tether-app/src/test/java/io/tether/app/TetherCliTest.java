@@ -303,15 +303,27 @@ class TetherCliTest {
         }
     }
 
-    /** GET /metrics, parsed by prometheus_client (Debian's python3-prometheus-client): sample → value. */
-    private static java.util.Map<String, Double> scrape(int port) throws Exception {
-        String body;
+    /** GET {@code path}: the response head and body (the server closes after answering). */
+    private static String[] get(int port, String path) throws Exception {
         try (RawWebSocket http = RawWebSocket.open(port)) {
-            http.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            String head = http.readHttpHead();
-            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("content-type: text/plain; version=0.0.4");
-            body = http.readUntilClosed();
+            http.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String[] {http.readHttpHead(), http.readToEnd()};
         }
+    }
+
+    private static java.util.Map<String, Double> scrape(int port) throws Exception {
+        return scrape(port, new java.util.HashSet<>());
+    }
+
+    /**
+     * GET /metrics, parsed by prometheus_client (Debian's python3-prometheus-client): sample → value,
+     * without the {@code node} label, whose values go to {@code nodes}.
+     */
+    private static java.util.Map<String, Double> scrape(int port, java.util.Set<String> nodes) throws Exception {
+        String[] answer = get(port, "/metrics");
+        assertThat(answer[0]).startsWith("HTTP/1.1 200").containsIgnoringCase("content-type: text/plain; version=0.0.4");
+        String body = answer[1];
         Path file = java.nio.file.Files.createTempFile("tether-scrape", ".txt");
         java.nio.file.Files.writeString(file, body);
         java.util.Map<String, Double> samples = new java.util.HashMap<>();
@@ -322,7 +334,14 @@ class TetherCliTest {
                 com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
                 StringBuilder key = new StringBuilder(s.path("name").asText());
                 java.util.List<String> labels = new java.util.ArrayList<>();
-                s.path("labels").fields().forEachRemaining(e -> labels.add(e.getKey() + "=" + e.getValue().asText()));
+                // Every series carries the node's name; the keys leave it out, nodes asserts it.
+                s.path("labels").fields().forEachRemaining(e -> {
+                    if (e.getKey().equals("node")) {
+                        nodes.add(e.getValue().asText());
+                    } else {
+                        labels.add(e.getKey() + "=" + e.getValue().asText());
+                    }
+                });
                 if (!labels.isEmpty()) {
                     java.util.Collections.sort(labels);
                     key.append('{').append(String.join(",", labels)).append('}');
@@ -399,6 +418,58 @@ class TetherCliTest {
                 assertThat(echo.payload().length).isEqualTo(message.length);
                 assertThat(java.util.Arrays.equals(echo.payload(), message)).as("the same bytes back").isTrue();
             }
+        }
+    }
+
+    @Test
+    void serve_withAnAdminPort_servesMetricsAndHealthThere_logsJsonLines_andIsNotReadyWhileDraining() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (PeerProcess serve = PeerProcess.start(javaBin, "-cp", System.getProperty("java.class.path"),
+                "io.tether.app.TetherCli", "serve", "--port", "0", "--metrics", "--admin-port", "0", "--node-id", "n1",
+                "--log-format", "json", "--drain-window", "100ms")) {
+            int port = Integer.parseInt(serve.nextLine(WAIT).replaceAll(".*:(\\d+)/echo$", "$1"));
+            serve.nextLine(WAIT); // node
+            serve.nextLine(WAIT); // chat
+            String adminLine = serve.nextLine(WAIT);
+            assertThat(adminLine).startsWith("Admin at http://127.0.0.1:").endsWith("/health/ready and /metrics");
+            int admin = Integer.parseInt(adminLine.replaceAll(".*:(\\d+)/health.*", "$1"));
+
+            assertThat(get(admin, "/health/ready")[0]).startsWith("HTTP/1.1 200");
+            assertThat(get(admin, "/health/live")[0]).startsWith("HTTP/1.1 200");
+            assertThat(get(port, "/metrics")[0]).as("not on the public port").startsWith("HTTP/1.1 404");
+            RawWebSocket ws = RawWebSocket.connect(port, "/echo");
+            java.util.Set<String> nodes = new java.util.HashSet<>();
+            assertThat(scrape(admin, nodes)).containsEntry("tether_connections_open", 1.0);
+            assertThat(nodes).containsExactly("n1");
+
+            serve.terminate(); // SIGTERM: the drain begins
+            assertThat(ws.readCloseFrame().closeCode()).isEqualTo(1012);
+            // We do not answer the Close: the server waits for it, and says meanwhile it is not ready.
+            String[] ready = get(admin, "/health/ready");
+            assertThat(ready[0]).startsWith("HTTP/1.1 503");
+            assertThat(ready[1]).isEqualTo("draining\n");
+            ws.close();
+            assertThat(serve.awaitExit(WAIT)).as("the JVM's exit status after SIGTERM").isEqualTo(143);
+
+            // One JSON object per line on stderr; the lifecycle lines carry the ids as fields.
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            // The reader thread may still be taking the last lines the process wrote.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(serve.stderr()).contains("\"connection closed\""));
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+            for (String line : serve.stderrLines()) {
+                lines.add(json.readTree(line));
+            }
+            com.fasterxml.jackson.databind.JsonNode opened = lines.stream()
+                    .filter(l -> l.path("formattedMessage").asText().equals("connection opened")).findFirst().orElseThrow();
+            assertThat(opened.path("level").asText()).isEqualTo("INFO");
+            assertThat(opened.path("loggerName").asText()).isEqualTo("io.tether.server.connections");
+            java.util.Map<String, String> fields = new java.util.HashMap<>();
+            opened.path("kvpList").forEach(kv -> kv.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText())));
+            assertThat(fields).containsKeys("connection", "remote").containsEntry("path", "/echo");
+            assertThat(lines).anySatisfy(l -> {
+                assertThat(l.path("formattedMessage").asText()).isEqualTo("connection closed");
+                assertThat(l.path("kvpList").toString()).contains(fields.get("connection")).contains("drain");
+            });
         }
     }
 

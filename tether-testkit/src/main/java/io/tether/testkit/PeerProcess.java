@@ -85,6 +85,20 @@ public final class PeerProcess implements AutoCloseable {
         return String.join("\n", stderr);
     }
 
+    /** The stderr lines so far (a copy). */
+    public List<String> stderrLines() {
+        return List.copyOf(stderr);
+    }
+
+    /**
+     * Sends SIGTERM (a graceful stop) and returns at once; {@link #awaitExit} waits for the end. Its
+     * output is still read: {@code Process.destroy()} would close the pipes, losing what the process
+     * writes while it stops.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);

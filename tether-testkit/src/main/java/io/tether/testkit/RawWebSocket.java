@@ -189,6 +189,11 @@ public final class RawWebSocket implements AutoCloseable {
         return new String(in.readNBytes(65536), StandardCharsets.UTF_8);
     }
 
+    /** Reads everything until the peer closes, however long (a scrape, a page). */
+    public String readToEnd() throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     /** Sends a masked frame, as a client must. */
     public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
         write(frame(fin, 0, opcode, payload, true));

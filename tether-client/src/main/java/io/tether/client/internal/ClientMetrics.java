@@ -79,6 +79,7 @@ public final class ClientMetrics {
                     .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
                     .description("reconnecting sockets of this client, by state").register(registry);
         }
+        CAUSES.forEach(this::attemptCounter);
         Gauge.builder("tether.client.outbox.messages", sockets,
                 all -> all.stream().mapToLong(ReconnectingSocket::queued).sum())
                 .description("messages waiting in the sockets' outboxes for a connection").register(registry);
@@ -112,13 +113,24 @@ public final class ClientMetrics {
 
     /** A connection was lost or an attempt failed with {@code cause}, and another attempt follows. */
     void reconnectAttempt(Throwable cause) {
-        MeterRegistry r = registry;
-        if (r == null) {
-            return;
+        if (registry != null) {
+            attemptCounter(causeOf(cause)).increment();
         }
-        attemptsByCause.computeIfAbsent(causeOf(cause), c -> Counter.builder("tether.client.reconnect.attempts")
+    }
+
+    /**
+     * The causes registered at 0 from the start, so that rate() sees their first event; other
+     * handshake statuses appear when they first happen.
+     */
+    private static final java.util.List<String> CAUSES = java.util.List.of("heartbeat_timeout", "reset", "connect_failed",
+            "protocol_error", "server_restart", "try_again_later", "going_away", "credentials_expired", "lost", "closed",
+            "other", "handshake_401", "handshake_403", "handshake_404", "handshake_429", "handshake_502", "handshake_503");
+
+    private Counter attemptCounter(String cause) {
+        MeterRegistry r = java.util.Objects.requireNonNull(registry);
+        return attemptsByCause.computeIfAbsent(cause, c -> Counter.builder("tether.client.reconnect.attempts")
                 .tag("cause", c).description("reconnect attempts, by what ended the connection or attempt before")
-                .register(r)).increment();
+                .register(r));
     }
 
     /** A connection or attempt ended with {@code cause} (whatever follows). */

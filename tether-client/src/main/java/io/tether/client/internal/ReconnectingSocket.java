@@ -55,6 +55,7 @@ public final class ReconnectingSocket implements TetherSocket {
     private final @Nullable ClientSession session;
     private final Duration welcomeTimeout;
     private final ClientMetrics metrics;
+    private final ReconnectLog reconnectLog;
     /** When the current outage began (a connection that worked was lost); 0 when there is none. */
     private long outageStartedNanos;
 
@@ -90,6 +91,7 @@ public final class ReconnectingSocket implements TetherSocket {
             RandomGenerator random, Scheduler scheduler, SocketListener listener, @Nullable SessionConfig sessions,
             Duration welcomeTimeout, ClientMetrics metrics) {
         this.metrics = metrics;
+        this.reconnectLog = new ReconnectLog(uri, scheduler.nanoTime());
         this.uri = uri;
         this.dialer = dialer;
         this.policy = policy;
@@ -207,18 +209,23 @@ public final class ReconnectingSocket implements TetherSocket {
         }
         current = a.connection();
         attemptReadyNanos = scheduler.nanoTime();
+        long outage = outageStartedNanos == 0 ? 0 : attemptReadyNanos - outageStartedNanos;
         if (outageStartedNanos != 0) {
-            metrics.outageOver(attemptReadyNanos - outageStartedNanos);
+            metrics.outageOver(outage);
             outageStartedNanos = 0;
         }
         cancel(retryTimer);
         retryTimer = null;
         int attempts = retries.attempts();
         state.moveTo(SocketState.OPEN);
+        String sessionOutcome = welcome == null ? "none" : welcome.reset() != null ? "reset" : welcome.resumed() ? "resumed"
+                : "created";
         if (everOpened) {
+            reconnectLog.reconnected(attemptReadyNanos, attempts, outage, sessionOutcome);
             callbacks.onReconnected(attempts);
         } else {
             everOpened = true;
+            reconnectLog.connected(attemptReadyNanos, session == null ? "" : session.id());
             callbacks.onOpen();
         }
         if (welcome != null && welcome.reset() != null) {
@@ -273,6 +280,7 @@ public final class ReconnectingSocket implements TetherSocket {
         long spentInAttempt = (attemptReadyNanos != 0 ? attemptReadyNanos : now) - attemptStartedNanos;
         RetryPlanner.Plan plan = retries.plan(cause, connectionWorked, everOpened, now, spentInAttempt);
         if (plan instanceof RetryPlanner.GiveUp g) {
+            reconnectLog.gaveUp(g.attempts(), ClientMetrics.causeOf(cause), g.why());
             callbacks.onDisconnected(new Disconnect(cause, false, Optional.empty(), Optional.empty(), g.attempts(), g.why()));
             finish(codeOf(cause), g.closeReason(), g.terminal());
             return;
@@ -280,7 +288,7 @@ public final class ReconnectingSocket implements TetherSocket {
         RetryPlanner.Retry retry = (RetryPlanner.Retry) plan;
         metrics.reconnectAttempt(cause);
         state.moveTo(SocketState.RECONNECTING);
-        log.debug("{} lost ({}): retry {} in {} ms", uri, retry.why(), retry.attempt(), retry.delay().toMillis());
+        reconnectLog.retrying(now, retry.attempt(), retry.delay(), ClientMetrics.causeOf(cause), retry.why());
         callbacks.onDisconnected(new Disconnect(cause, true, Optional.of(retry.delay()), Optional.of(retry.backoff()), retry.attempt(), retry.why()));
         if (state.get() == SocketState.RECONNECTING) {
             retryTimer = scheduler.schedule(this::retryNow, retry.delay().toNanos());

@@ -103,4 +103,33 @@ class ClientMetricsTest {
         assertThat(ClientMetrics.causeOf(new ConnectionClosedException(4321, ""))).isEqualTo("closed");
         assertThat(ClientMetrics.causeOf(new IllegalStateException())).isEqualTo("other");
     }
+
+    @Test
+    void aSocketThatFlapsForTenMinutes_logsItsBurstThenOneLinePer30Seconds_sayingHowManyWereLeftOut() {
+        try (LogCapture log = new LogCapture(ReconnectLog.LOGGER)) {
+            socket();
+            welcome(false).sendData("first"); // "connected": the first line
+            int flaps = 0;
+            for (long t = 0; t < 600_000; t += 3_000) { // a reset every 3 s for 10 minutes
+                FakeServer.Link link = server.links.get(server.links.size() - 1);
+                link.reset();
+                clock.advanceMillis(100);
+                welcome(true).sendData("worked");
+                clock.advanceMillis(2_900);
+                flaps++;
+            }
+            assertThat(flaps).isEqualTo(200);
+            assertThat(attempts("reset")).isEqualTo(200);
+            var info = log.at(ch.qos.logback.classic.Level.INFO);
+            // 401 events (connected, then lost and reconnected per flap); written: the burst of 10, then
+            // one at 30, 60, ... 570 s (the last flap is at 597 s, before the token of 600 s).
+            assertThat(info).hasSize(10 + 19);
+            long told = info.stream().flatMap(e -> e.getKeyValuePairs() == null ? java.util.stream.Stream.empty()
+                    : e.getKeyValuePairs().stream()).filter(kv -> kv.key.equals("suppressed"))
+                    .mapToLong(kv -> ((Number) kv.value).longValue()).sum();
+            assertThat(told).as("every line left out is counted in a later one, but those of the last 30 s")
+                    .isBetween(401L - info.size() - 20, 401L - info.size());
+            assertThat(log.at(ch.qos.logback.classic.Level.WARN)).isEmpty();
+        }
+    }
 }

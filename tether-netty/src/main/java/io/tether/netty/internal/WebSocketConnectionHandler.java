@@ -429,7 +429,12 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
      * {@code limit} (1008, 1009, 1013 we sent: a rate, a size), {@code lost} (no Close frame), {@code internal_error} (1011). Meaningful once closed;
      * event loop.
      */
+    /** Every word {@link #endCause()} answers, for meters registered before the first of each. */
+    public static final java.util.List<String> END_CAUSES = java.util.List.of("clean", "drain", "credentials_expired",
+            "heartbeat_timeout", "reset", "protocol_error", "slow_consumer", "limit", "internal_error", "lost");
+
     public String endCause() {
+        // (drain and credentials_expired count whether or not the peer answered the Close)
         Throwable f = failure;
         if (f instanceof HeartbeatTimeoutException) {
             return "heartbeat_timeout";
@@ -442,6 +447,12 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         }
         int code = f instanceof ProtocolViolationException p ? p.code()
                 : f instanceof ConnectionClosedException c ? c.code() : closeCode;
+        if (f == null && closeCode == CloseCodes.SERVICE_RESTART) {
+            return "drain"; // whether or not the peer answered our 1012 before going
+        }
+        if (f == null && closeCode == CloseCodes.CREDENTIALS_EXPIRED) {
+            return "credentials_expired";
+        }
         if (f != null || !closeFrameReceived) {
             return switch (code) {
                 case CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD -> "protocol_error";

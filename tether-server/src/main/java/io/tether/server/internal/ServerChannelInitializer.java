@@ -61,6 +61,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<Channel> 
                             registry.closed(connection);
                             limiter.release(limiter.addressOf(connection.handshake()));
                             metrics.closed(connection);
+                            LifecycleLog.connectionClosed(connection);
                         }, FlowLimits.of(config.limits().inboundMessagesPerSecond(), config.limits().inboundBurst(),
                                 config.limits().maxQueuedBytes()), metrics.transport()),
                 registry, decoderConfig, sessionManagers, staticFiles,

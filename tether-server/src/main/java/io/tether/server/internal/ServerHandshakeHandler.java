@@ -252,6 +252,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
             WebSocketConnectionHandler opened = connection;
             future.addListener(f -> {
                 if (f.isSuccess()) {
+                    LifecycleLog.connectionOpened(opened);
                     opened.fireOpen();
                     CredentialsExpiry.watch(ctx.channel().eventLoop(), opened, principal, config.credentialsGrace(),
                             context.clock());

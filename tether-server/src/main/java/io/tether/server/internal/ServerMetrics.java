@@ -35,6 +35,13 @@ public final class ServerMetrics {
     private final Map<String, Counter> closedByCause = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> refusedByStatus = new ConcurrentHashMap<>();
     private final TransportMeter transport;
+    private final java.util.List<SessionManager> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Registered at 0 from the start: rate() and increase() see a series' first event only when
+     * the series existed before it (a first 503 or slow consumer would go unseen by an alert).
+     */
+    private static final java.util.List<Integer> USUAL_REFUSALS = java.util.List.of(400, 401, 403, 404, 405, 426, 429,
+            500, 503);
 
     private ServerMetrics(@Nullable MeterRegistry registry, TransportMeter transport) {
         this.registry = registry;
@@ -57,6 +64,11 @@ public final class ServerMetrics {
                 .description("WebSocket connections open now").register(registry);
         FunctionCounter.builder("tether.connections.opened", connections, ConnectionRegistry::accepted)
                 .description("WebSocket connections accepted (handshake completed)").register(registry);
+        Gauge.builder("tether.ready", m, metrics -> Health.notReady(connections.isDraining(), metrics.endpoints) == null ? 1 : 0)
+                .description("1 while /health/ready answers 200; 0 while draining or while a shared session store"
+                        + " is unreachable").register(registry);
+        WebSocketConnectionHandler.END_CAUSES.forEach(m::closedCounter);
+        USUAL_REFUSALS.forEach(m::refusedCounter);
         return m;
     }
 
@@ -66,6 +78,7 @@ public final class ServerMetrics {
         if (registry == null) {
             return;
         }
+        endpoints.add(manager);
         EndpointTotals totals = manager.totals();
         SessionCounters engines = totals.engines;
         Gauge.builder("tether.sessions.held", manager, SessionManager::size).tag("endpoint", path)
@@ -133,31 +146,39 @@ public final class ServerMetrics {
         return transport;
     }
 
-    /** {@code store}, timed per operation when metering, else itself. */
+    /**
+     * {@code store}, timed per operation when metering and shared (a store in this process's
+     * memory answers at once and cannot be unreachable: its timings would be noise), else itself.
+     */
     public io.tether.server.store.SessionStore meter(String path, io.tether.server.store.SessionStore store) {
         MeterRegistry r = registry;
-        return r == null ? store : new MeteredSessionStore(store, r, path);
+        return r == null || !store.shared() ? store : new MeteredSessionStore(store, r, path);
     }
 
     /** A connection ended; counted by {@link WebSocketConnectionHandler#endCause()}. Its event loop. */
     void closed(WebSocketConnectionHandler connection) {
-        MeterRegistry r = registry;
-        if (r == null) {
-            return;
+        if (registry != null) {
+            closedCounter(connection.endCause()).increment();
         }
-        closedByCause.computeIfAbsent(connection.endCause(), cause -> Counter.builder("tether.connections.closed")
-                .tag("cause", cause).description("WebSocket connections closed, by cause").register(r)).increment();
+    }
+
+    private Counter closedCounter(String cause) {
+        MeterRegistry r = java.util.Objects.requireNonNull(registry);
+        return closedByCause.computeIfAbsent(cause, c -> Counter.builder("tether.connections.closed")
+                .tag("cause", c).description("WebSocket connections closed, by cause").register(r));
     }
 
     /** A handshake was refused with {@code status}. */
     void refused(int status) {
-        MeterRegistry r = registry;
-        if (r == null) {
-            return;
+        if (registry != null) {
+            refusedCounter(status).increment();
         }
-        refusedByStatus.computeIfAbsent(status, s -> Counter.builder("tether.handshakes.refused")
-                .tag("status", Integer.toString(s)).description("handshakes refused, by HTTP status").register(r))
-                .increment();
+    }
+
+    private Counter refusedCounter(int status) {
+        MeterRegistry r = java.util.Objects.requireNonNull(registry);
+        return refusedByStatus.computeIfAbsent(status, s -> Counter.builder("tether.handshakes.refused")
+                .tag("status", Integer.toString(s)).description("handshakes refused, by HTTP status").register(r));
     }
 
     /** Messages both ways and heartbeat round trips, for all connections of the server. */

@@ -381,6 +381,7 @@ final class ServerSession implements Session {
             connection.close(e.code(), CloseCodes.fitReason(String.valueOf(e.getMessage())));
             return;
         }
+        LifecycleLog.sessionStarted(id, connection.id(), resumed);
         if (resumed) {
             guard("onSessionResumed", () -> listener.onSessionResumed(this));
         } else {
@@ -521,6 +522,7 @@ final class ServerSession implements Session {
         runWaitingForAttach();
         SessionExpiredException reason = engine.reset("no resume within the session's time-to-live of "
                 + config.ttl().toSeconds() + " s");
+        LifecycleLog.sessionExpired(id, reason.unacknowledged().size());
         guard("onSessionExpired", () -> listener.onSessionExpired(this, reason));
     }
 
