@@ -109,14 +109,21 @@ final class ConnectCommand implements Callable<Integer> {
         }
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         NumberedMessages numbered = count > 0 ? new NumberedMessages(count) : null;
+        // The command prints the socket's events itself; the client's own log would repeat them.
+        LogSetup.apply(LogSetup.Format.TEXT, "warn");
+        StatusLine status = !json && System.console() != null ? new StatusLine(err) : null;
         try (TetherClient client = TetherClient.create(config)) {
             TetherSocket socket;
-            Printer printer = new Printer(spec.commandLine().getOut(), err, exit, json, numbered);
+            Printer printer = new Printer(spec.commandLine().getOut(), err, exit, json, numbered, status);
             try {
                 socket = client.open(url, printer);
             } catch (IllegalArgumentException e) {
                 err.println("tether connect: " + e.getMessage());
                 return 2;
+            }
+            if (status != null) {
+                status.start(socket);
+                exit.whenComplete((code, e) -> status.close());
             }
             if (numbered != null) {
                 sendNumbered(socket, numbered, printer, exit);
@@ -203,10 +210,12 @@ final class ConnectCommand implements Callable<Integer> {
         private final CompletableFuture<Void> opened = new CompletableFuture<>();
         private final boolean json;
         private final @Nullable NumberedMessages numbered;
+        private final @Nullable StatusLine status;
         private boolean everOpen;
 
         Printer(PrintWriter out, PrintWriter err, CompletableFuture<Integer> exit, boolean json,
-                @Nullable NumberedMessages numbered) {
+                @Nullable NumberedMessages numbered, @Nullable StatusLine status) {
+            this.status = status;
             this.out = out;
             this.err = err;
             this.exit = exit;
@@ -224,6 +233,8 @@ final class ConnectCommand implements Callable<Integer> {
                             .put("atMillis", System.currentTimeMillis()).toString());
                     out.flush();
                 }
+            } else if (status != null) {
+                status.println(line);
             } else {
                 err.println(line);
                 err.flush();
@@ -250,6 +261,10 @@ final class ConnectCommand implements Callable<Integer> {
         @Override
         public void onText(TetherSocket socket, String text) {
             if (numbered != null && numbered.offer(text)) {
+                return;
+            }
+            if (status != null) {
+                status.println(out, text);
                 return;
             }
             synchronized (out) {

@@ -45,12 +45,18 @@ final class LimitOptions {
                     + " fails with backpressure (default ${DEFAULT-VALUE}).")
     int maxReplayBytes;
 
+    @Option(names = "--session-ttl", converter = DurationConverter.class, paramLabel = "D", defaultValue = "2m",
+            description = "How long a tether.v1 session waits for its client to come back before it expires and its"
+                    + " unacknowledged messages fail (default ${DEFAULT-VALUE}); cover your clients' outages.")
+    java.time.Duration sessionTtl;
+
     @Option(names = "--trusted-proxy", paramLabel = "IP",
             description = "A proxy in front (e.g. nginx) whose X-Forwarded-For names the client for the per-address limits; repeatable.")
     List<String> trustedProxies = List.of();
 
     io.tether.core.session.SessionConfig sessions() {
-        return io.tether.core.session.SessionConfig.DEFAULT.toBuilder().replayMaxBytes(maxReplayBytes).build();
+        return io.tether.core.session.SessionConfig.DEFAULT.toBuilder().replayMaxBytes(maxReplayBytes).ttl(sessionTtl)
+                .build();
     }
 
     ConnectionLimits toLimits() {
