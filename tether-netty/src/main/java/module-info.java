@@ -9,6 +9,7 @@ module io.tether.netty {
     requires transitive io.netty.transport;
     requires io.netty.transport.classes.epoll;
     requires org.slf4j;
+    requires micrometer.core;
     requires static transitive org.jspecify;
 
     exports io.tether.netty.internal to io.tether.server, io.tether.client;

@@ -52,7 +52,7 @@ public final class ClientMetrics {
             outages = null;
             return;
         }
-        transport = new MeteredTransport(registry);
+        transport = new io.tether.netty.internal.MeteredTransport(registry, "tether.client.");
         outages = Timer.builder("tether.client.outage")
                 .description("from losing a connection that worked to the next one ready (resumed or new session)")
                 .publishPercentileHistogram().minimumExpectedValue(FASTEST).maximumExpectedValue(Duration.ofMinutes(10))
@@ -190,37 +190,5 @@ public final class ClientMetrics {
             };
         }
         return "other";
-    }
-
-    private static final class MeteredTransport implements TransportMeter {
-        private final LongAdder received = new LongAdder();
-        private final LongAdder sent = new LongAdder();
-        private final Timer roundTrips;
-
-        MeteredTransport(MeterRegistry registry) {
-            FunctionCounter.builder("tether.client.messages.received", received, LongAdder::sum)
-                    .description("WebSocket data messages received (tether.v1 frames included)").register(registry);
-            FunctionCounter.builder("tether.client.messages.sent", sent, LongAdder::sum)
-                    .description("WebSocket data messages sent (tether.v1 frames included)").register(registry);
-            roundTrips = Timer.builder("tether.client.heartbeat.rtt")
-                    .description("round trip of a heartbeat ping, measured at its pong")
-                    .publishPercentileHistogram().minimumExpectedValue(FASTEST).maximumExpectedValue(Duration.ofSeconds(30))
-                    .register(registry);
-        }
-
-        @Override
-        public void messageReceived() {
-            received.increment();
-        }
-
-        @Override
-        public void messageSent() {
-            sent.increment();
-        }
-
-        @Override
-        public void heartbeatRoundTrip(long nanos) {
-            roundTrips.record(nanos, TimeUnit.NANOSECONDS);
-        }
     }
 }

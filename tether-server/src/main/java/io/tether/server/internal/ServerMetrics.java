@@ -59,7 +59,7 @@ public final class ServerMetrics {
         if (registry == null) {
             return NONE;
         }
-        ServerMetrics m = new ServerMetrics(registry, new MeteredTransport(registry));
+        ServerMetrics m = new ServerMetrics(registry, new io.tether.netty.internal.MeteredTransport(registry, "tether."));
         Gauge.builder("tether.connections.open", connections, ConnectionRegistry::size)
                 .description("WebSocket connections open now").register(registry);
         FunctionCounter.builder("tether.connections.opened", connections, ConnectionRegistry::accepted)
@@ -181,36 +181,4 @@ public final class ServerMetrics {
                 .tag("status", Integer.toString(s)).description("handshakes refused, by HTTP status").register(r));
     }
 
-    /** Messages both ways and heartbeat round trips, for all connections of the server. */
-    private static final class MeteredTransport implements TransportMeter {
-        private final LongAdder received = new LongAdder();
-        private final LongAdder sent = new LongAdder();
-        private final Timer roundTrips;
-
-        MeteredTransport(MeterRegistry registry) {
-            FunctionCounter.builder("tether.messages.received", received, LongAdder::sum)
-                    .description("WebSocket data messages received (tether.v1 frames included)").register(registry);
-            FunctionCounter.builder("tether.messages.sent", sent, LongAdder::sum)
-                    .description("WebSocket data messages sent (tether.v1 frames included)").register(registry);
-            roundTrips = Timer.builder("tether.heartbeat.rtt")
-                    .description("round trip of a heartbeat ping, measured at its pong")
-                    .publishPercentileHistogram().minimumExpectedValue(FASTEST).maximumExpectedValue(SLOWEST)
-                    .register(registry);
-        }
-
-        @Override
-        public void messageReceived() {
-            received.increment();
-        }
-
-        @Override
-        public void messageSent() {
-            sent.increment();
-        }
-
-        @Override
-        public void heartbeatRoundTrip(long nanos) {
-            roundTrips.record(nanos, TimeUnit.NANOSECONDS);
-        }
-    }
 }
