@@ -2,7 +2,7 @@
 // TetherSocket to argv[2], 50 messages a second for argv[3] seconds, heartbeat 1 s / 1 s. Reports
 // on stdout, one event a line, for the Java harness to time and count; ends when stdin closes.
 import WebSocket from 'ws';
-import { TetherSocket } from '../../main/resources/web/tether.js';
+import { TetherSocket } from '../../../../tether-js/tether.js';
 
 const [url, seconds] = [process.argv[2], Number(process.argv[3] ?? 60)];
 const out = (line) => process.stdout.write(`${line}\n`);

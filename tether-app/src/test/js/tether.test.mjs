@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startServe } from './serve.mjs';
-import { encode, decode, T, TetherSocket, decorrelatedJitter, retryHint, ProtocolError } from '../../main/resources/web/tether.js';
+import { encode, decode, T, TetherSocket, decorrelatedJitter, retryHint, ProtocolError } from '../../../../tether-js/tether.js';
 
 const WAIT = 20000;
 

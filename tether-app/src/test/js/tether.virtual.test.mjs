@@ -3,7 +3,7 @@
 // semantics (carried / in doubt), and one test per counter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encode, decode, T, TetherSocket, SUBPROTOCOL, DEFAULTS } from '../../main/resources/web/tether.js';
+import { encode, decode, T, TetherSocket, SUBPROTOCOL, DEFAULTS } from '../../../../tether-js/tether.js';
 
 /** Timers that run only when the test advances time. */
 class FakeClock {

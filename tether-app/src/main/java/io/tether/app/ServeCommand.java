@@ -205,7 +205,7 @@ final class ServeCommand implements Callable<Integer> {
                     .admission(admissionRate == null ? AdmissionConfig.UNLIMITED
                             : AdmissionConfig.limit(admissionRate, admissionBurst))
                     .endpoint(Endpoint.resumable("/echo", new EchoListener(), new EchoSessions()))
-                    .endpoint(Endpoint.resumable("/chat", new PlainRefused(), chat))
+                    .endpoint(Endpoint.sessionsOnly("/chat", chat))
                     .staticRoot("web")
                     .build();
         } catch (IllegalArgumentException | IOException e) {

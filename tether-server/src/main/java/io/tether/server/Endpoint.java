@@ -76,4 +76,13 @@ public record Endpoint(String path, List<String> subprotocols, WebSocketListener
     public static Endpoint resumable(String path, WebSocketListener plain, SessionListener sessions) {
         return new Endpoint(path, List.of(Frame.SUBPROTOCOL), plain, Objects.requireNonNull(sessions, "sessions"));
     }
+
+    /**
+     * An endpoint for {@code tether.v1} sessions only: a client that does not ask for the
+     * subprotocol is closed with 1008 (policy violation) and a reason saying so, right after its
+     * handshake.
+     */
+    public static Endpoint sessionsOnly(String path, SessionListener sessions) {
+        return resumable(path, new io.tether.server.internal.PlainRefused(), sessions);
+    }
 }
