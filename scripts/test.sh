@@ -27,6 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 cd "$here"
-mvn -B -ntp verify "$@"
+# The release profile adds the sources and javadoc jars (doclint on, a warning fails) that Maven
+# Central takes; check-release.py then checks them and the POMs, and prints the artifacts' sizes.
+mvn -B -ntp -P release verify "$@"
+python3 scripts/check-release.py
 # tether.js (the browser client) with Node's test runner, against the jar that verify just built.
 (cd tether-app/src/test/js && npm ci --no-audit --no-fund --loglevel=error && node --test)

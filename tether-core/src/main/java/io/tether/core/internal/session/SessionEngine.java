@@ -103,7 +103,7 @@ public final class SessionEngine {
     }
 
     /**
-     * A session's position as stored, to continue from ({@link #restore}).
+     * A session's position as stored, to continue from ({@link SessionEngine#useJournal}).
      *
      * @param outboundAcked what the peer acknowledged of ours
      * @param outboundLastSeq our last sequence number
