@@ -2,12 +2,15 @@ package io.tether.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tether.client.ClientConfig;
 import io.tether.client.TetherClient;
+import io.tether.core.CompressionConfig;
 import io.tether.core.WebSocketListener;
 import io.tether.core.heartbeat.Detection;
 import io.tether.redis.RedisSessionStores;
 import io.tether.server.Endpoint;
+import io.tether.server.OriginPolicy;
 import io.tether.server.ServerConfig;
 import io.tether.server.SessionListener;
 import io.tether.server.demo.EchoSessions;
@@ -124,6 +127,42 @@ class TetherAutoConfigurationTest {
             assertThat(new TetherServerProperties().getPort()).isEqualTo(TetherServerProperties.DEFAULT_PORT).isEqualTo(8081);
             assertThat(config.endpoints()).extracting(Endpoint::path).containsExactlyInAnyOrder("/plain", "/custom");
             assertThat(config.endpoints()).allSatisfy(e -> assertThat(e.sessions()).isNull());
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ContextBeans {
+        @Bean
+        OriginPolicy origins() {
+            return OriginPolicy.SAME_ORIGIN;
+        }
+
+        @Bean
+        SimpleMeterRegistry meters() {
+            return new SimpleMeterRegistry();
+        }
+
+        @Bean
+        @org.springframework.core.annotation.Order(2)
+        TetherServerCustomizer second() {
+            return builder -> builder.nodeId("second-wins");
+        }
+
+        @Bean
+        @org.springframework.core.annotation.Order(1)
+        TetherServerCustomizer first() {
+            return builder -> builder.nodeId("first").compression(CompressionConfig.ENABLED);
+        }
+    }
+
+    @Test
+    void beansOfTheContextAndCustomizersInOrderShapeTheServer() {
+        runner.withUserConfiguration(OneSessionEndpoint.class, ContextBeans.class).run(context -> {
+            ServerConfig config = context.getBean(ServerConfig.class);
+            assertThat(config.origins()).isSameAs(OriginPolicy.SAME_ORIGIN);
+            assertThat(config.meterRegistry()).isSameAs(context.getBean(SimpleMeterRegistry.class));
+            assertThat(config.compression().enabled()).isTrue();
+            assertThat(config.nodeId()).isEqualTo("second-wins");
         });
     }
 
