@@ -33,3 +33,7 @@ mvn -B -ntp -P release verify "$@"
 python3 scripts/check-release.py
 # tether.js (the browser client) with Node's test runner, against the jar that verify just built.
 (cd tether-app/src/test/js && npm ci --no-audit --no-fund --loglevel=error && node --test)
+# tether.js as the npm package tether-js: its declarations checked by tsc against a typed example,
+# the packed tarball's contents and an import by name, then the tarball itself (not published).
+(cd tether-js && npm ci --no-audit --no-fund --loglevel=error && npx tsc -p types-test && node --test test/ \
+  && mkdir -p target && npm pack --pack-destination target >/dev/null)
