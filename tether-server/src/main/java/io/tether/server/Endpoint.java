@@ -77,12 +77,20 @@ public record Endpoint(String path, List<String> subprotocols, WebSocketListener
         return new Endpoint(path, List.of(Frame.SUBPROTOCOL), plain, Objects.requireNonNull(sessions, "sessions"));
     }
 
+    /** A plain WebSocket client at a sessions-only endpoint is told so and closed. */
+    private static final WebSocketListener PLAIN_REFUSED = new WebSocketListener() {
+        @Override
+        public void onOpen(io.tether.core.WebSocketConnection connection) {
+            connection.close(io.tether.core.CloseCodes.POLICY_VIOLATION, "this endpoint speaks tether.v1 only");
+        }
+    };
+
     /**
      * An endpoint for {@code tether.v1} sessions only: a client that does not ask for the
      * subprotocol is closed with 1008 (policy violation) and a reason saying so, right after its
      * handshake.
      */
     public static Endpoint sessionsOnly(String path, SessionListener sessions) {
-        return resumable(path, new io.tether.server.internal.PlainRefused(), sessions);
+        return resumable(path, PLAIN_REFUSED, sessions);
     }
 }
