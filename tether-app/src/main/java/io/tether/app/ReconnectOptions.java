@@ -3,11 +3,12 @@ package io.tether.app;
 import io.tether.core.reconnect.Backoff;
 import io.tether.core.reconnect.ReconnectPolicy;
 import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Reconnection flags of {@code tether connect}. */
 final class ReconnectOptions {
-    /** The backoff formulas, by the names used on the command line. */
+    /** Backoff.Formula by the names used on the command line. */
     enum Formula { decorrelated, full, equal, exponential, constant }
 
     @Option(names = "--no-reconnect", description = "Exit when the connection is lost instead of reconnecting.")
@@ -37,13 +38,7 @@ final class ReconnectOptions {
     Duration maxElapsed;
 
     ReconnectPolicy toPolicy() {
-        Backoff backoff = switch (formula) {
-            case decorrelated -> Backoff.decorrelatedJitter(base, cap);
-            case full -> Backoff.fullJitter(base, cap);
-            case equal -> Backoff.equalJitter(base, cap);
-            case exponential -> Backoff.exponential(base, cap);
-            case constant -> Backoff.constant(base);
-        };
+        Backoff backoff = Backoff.Formula.valueOf(formula.name().toUpperCase(Locale.ROOT)).create(base, cap);
         return ReconnectPolicy.builder().enabled(!off).backoff(backoff).maxAttempts(maxAttempts)
                 .maxElapsed(maxElapsed).retryFirstConnect(waitForServer).build();
     }

@@ -167,6 +167,11 @@ public final class TetherServer implements AutoCloseable {
                 sessionManagers.values()));
     }
 
+    /** Whether {@link #stop} began: new handshakes are refused and {@link #notReady} says "draining". Any thread. */
+    public boolean draining() {
+        return registry.isDraining();
+    }
+
     /** The port actually bound (useful with port 0). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();

@@ -48,6 +48,37 @@ public interface Backoff {
         return new DecorrelatedJitterBackoff(base, cap, 3.0);
     }
 
+    /** The default first and smallest delay. */
+    Duration DEFAULT_BASE = Duration.ofMillis(250);
+
+    /** The default largest delay. */
+    Duration DEFAULT_CAP = Duration.ofSeconds(30);
+
     /** Tether's default: decorrelated jitter, base 250 ms, cap 30 s (first retry of an outage after 250–750 ms). */
-    Backoff DEFAULT = decorrelatedJitter(Duration.ofMillis(250), Duration.ofSeconds(30));
+    Backoff DEFAULT = decorrelatedJitter(DEFAULT_BASE, DEFAULT_CAP);
+
+    /** The formulas above by name, for configuration (a command line, a properties file). */
+    enum Formula {
+        /** {@link #decorrelatedJitter}. */
+        DECORRELATED,
+        /** {@link #fullJitter}. */
+        FULL,
+        /** {@link #equalJitter}. */
+        EQUAL,
+        /** {@link #exponential}. */
+        EXPONENTIAL,
+        /** {@link #constant}, at {@code base} ({@code cap} is not used). */
+        CONSTANT;
+
+        /** This formula's backoff with these bounds. */
+        public Backoff create(Duration base, Duration cap) {
+            return switch (this) {
+                case DECORRELATED -> decorrelatedJitter(base, cap);
+                case FULL -> fullJitter(base, cap);
+                case EQUAL -> equalJitter(base, cap);
+                case EXPONENTIAL -> exponential(base, cap);
+                case CONSTANT -> constant(base);
+            };
+        }
+    }
 }

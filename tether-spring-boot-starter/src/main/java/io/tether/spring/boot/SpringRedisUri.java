@@ -2,7 +2,6 @@ package io.tether.spring.boot;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 
@@ -27,7 +26,7 @@ final class SpringRedisUri {
         String nodes = env.getProperty("spring.data.redis.cluster.nodes");
         String hosts;
         if (nodes != null && !nodes.isBlank()) {
-            hosts = String.join(",", List.of(nodes.trim().split("\\s*,\\s*")));
+            hosts = String.join(",", nodes.trim().split("\\s*,\\s*"));
         } else {
             hosts = env.getProperty("spring.data.redis.host", "localhost") + ":"
                     + env.getProperty("spring.data.redis.port", "6379");

@@ -39,33 +39,19 @@ public class TetherClientProperties extends ConnectionProperties {
     /** How long a client session is kept for a resume after its connection was lost. */
     private Duration sessionTtl = SessionConfig.DEFAULT_TTL;
 
-    /** The backoff formulas a socket can wait by between attempts. */
-    public enum BackoffFormula {
-        /** AWS's decorrelated jitter: random, growing, never in step with other clients. */
-        DECORRELATED,
-        /** Uniform between 0 and the exponential delay. */
-        FULL,
-        /** Half the exponential delay, plus a random half. */
-        EQUAL,
-        /** base, 2 base, 4 base... without jitter (clients that failed together retry together). */
-        EXPONENTIAL,
-        /** Always base. */
-        CONSTANT
-    }
-
     /** {@code tether.client.reconnect.*}: how a socket comes back after it lost its connection. */
     public static class Reconnect {
         /** Whether sockets reconnect at all. */
         private boolean enabled = true;
 
         /** How the wait between attempts grows. */
-        private BackoffFormula backoff = BackoffFormula.DECORRELATED;
+        private Backoff.Formula backoff = Backoff.Formula.DECORRELATED;
 
         /** First and smallest wait. */
-        private Duration base = Duration.ofMillis(250);
+        private Duration base = Backoff.DEFAULT_BASE;
 
         /** Largest wait. */
-        private Duration cap = Duration.ofSeconds(30);
+        private Duration cap = Backoff.DEFAULT_CAP;
 
         /** Give up after this many attempts in one outage; 0 never gives up. */
         private int maxAttempts;
@@ -77,14 +63,7 @@ public class TetherClientProperties extends ConnectionProperties {
         private boolean retryFirstConnect;
 
         ReconnectPolicy toPolicy() {
-            Backoff formula = switch (backoff) {
-                case DECORRELATED -> Backoff.decorrelatedJitter(base, cap);
-                case FULL -> Backoff.fullJitter(base, cap);
-                case EQUAL -> Backoff.equalJitter(base, cap);
-                case EXPONENTIAL -> Backoff.exponential(base, cap);
-                case CONSTANT -> Backoff.constant(base);
-            };
-            return ReconnectPolicy.builder().enabled(enabled).backoff(formula).maxAttempts(maxAttempts)
+            return ReconnectPolicy.builder().enabled(enabled).backoff(backoff.create(base, cap)).maxAttempts(maxAttempts)
                     .maxElapsed(maxElapsed).retryFirstConnect(retryFirstConnect).build();
         }
 
@@ -96,11 +75,11 @@ public class TetherClientProperties extends ConnectionProperties {
             this.enabled = enabled;
         }
 
-        public BackoffFormula getBackoff() {
+        public Backoff.Formula getBackoff() {
             return backoff;
         }
 
-        public void setBackoff(BackoffFormula backoff) {
+        public void setBackoff(Backoff.Formula backoff) {
             this.backoff = backoff;
         }
 

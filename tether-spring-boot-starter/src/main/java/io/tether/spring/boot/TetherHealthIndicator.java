@@ -32,7 +32,7 @@ public final class TetherHealthIndicator implements HealthIndicator {
         ServerStats stats = server.stats();
         Optional<String> notReady = server.notReady();
         Health.Builder health = notReady.isEmpty() ? Health.up()
-                : notReady.get().contains("draining") ? Health.outOfService() : Health.down();
+                : server.draining() ? Health.outOfService() : Health.down();
         notReady.ifPresent(reason -> health.withDetail("reason", reason));
         return health.withDetail("port", server.port())
                 .withDetail("node", server.config().nodeId())

@@ -41,7 +41,7 @@ class LobbyChat implements SessionListener {
 
     @Override
     public void onSessionCreated(Session session) {
-        String nick = "guest-" + session.id().substring(0, 6);
+        String nick = nick(session);
         inOrder(session, () -> rooms.describe(session, nick)
                 .thenCompose(v -> rooms.join(LOBBY, session, nick))
                 .thenAccept(joined -> {
@@ -54,7 +54,7 @@ class LobbyChat implements SessionListener {
 
     @Override
     public void onText(Session session, String text, Delivery delivery) {
-        ObjectNode msg = json.createObjectNode().put("t", "msg").put("from", "guest-" + session.id().substring(0, 6))
+        ObjectNode msg = json.createObjectNode().put("t", "msg").put("from", nick(session))
                 .put("text", text)
                 // The same id if a client's message is delivered again (flagged, after a node died):
                 // pages drop the second copy.
@@ -81,6 +81,11 @@ class LobbyChat implements SessionListener {
     @Override
     public void onSessionExpired(Session session, SessionExpiredException reason) {
         inOrder(session, () -> rooms.forget(session)).whenComplete((v, e) -> queues.remove(session.id()));
+    }
+
+    /** A member's name, from its session id: the same on every node and after every resume. */
+    private static String nick(Session session) {
+        return "guest-" + session.id().substring(0, 6);
     }
 
     private CompletionStage<Void> inOrder(Session session, Supplier<CompletionStage<?>> step) {
