@@ -30,6 +30,20 @@ public final class PeerProcess implements AutoCloseable {
         return new PeerProcess(new ProcessBuilder(command).start());
     }
 
+    /**
+     * Runs {@code main}'s {@code main(args)} in a new JVM (this JVM's {@code java}, on this JVM's
+     * class path): a program as a user would start it, killable without touching the test's JVM.
+     */
+    public static PeerProcess java(Class<?> main, String... args) throws IOException {
+        String[] command = new String[4 + args.length];
+        command[0] = System.getProperty("java.home") + "/bin/java";
+        command[1] = "-cp";
+        command[2] = System.getProperty("java.class.path");
+        command[3] = main.getName();
+        System.arraycopy(args, 0, command, 4, args.length);
+        return start(command);
+    }
+
     private void drain(BufferedReader reader, boolean out) {
         Thread t = new Thread(() -> {
             try (reader) {
