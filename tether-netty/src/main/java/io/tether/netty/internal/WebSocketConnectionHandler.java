@@ -2,6 +2,7 @@ package io.tether.netty.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -22,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tether.core.CloseCodes;
 import io.tether.core.ConnectionClosedException;
+import io.tether.core.EncodedText;
 import io.tether.core.HandshakeRequest;
 import io.tether.core.Principal;
 import io.tether.core.ProtocolViolationException;
@@ -30,6 +32,7 @@ import io.tether.core.WebSocketConnection;
 import io.tether.core.WebSocketListener;
 import io.tether.core.heartbeat.HeartbeatTimeoutException;
 import io.tether.core.internal.transport.TransportConnection;
+import io.tether.core.internal.transport.Utf8Text;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -336,7 +339,12 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         if (state != ConnectionState.OPEN) {
             return CompletableFuture.failedFuture(closedException());
         }
-        return send(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), text)));
+        // An EncodedText is sent as the bytes it already has (wrapped, not copied: every
+        // recipient of a broadcast shares them); anything else is encoded into a pooled buffer.
+        ByteBuf content = text instanceof EncodedText
+                ? Unpooled.wrappedBuffer(Utf8Text.bytesOf(text))
+                : ByteBufUtil.writeUtf8(channel.alloc(), text);
+        return send(new TextWebSocketFrame(content));
     }
 
     @Override

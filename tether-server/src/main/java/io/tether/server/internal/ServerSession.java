@@ -9,6 +9,7 @@ import io.tether.core.WebSocketConnection;
 import io.tether.core.internal.protocol.Frame;
 import io.tether.core.internal.protocol.FrameCodec;
 import io.tether.core.internal.protocol.ReplayBuffer;
+import io.tether.core.internal.transport.Utf8Text;
 import io.tether.core.internal.session.Scheduler;
 import io.tether.core.internal.session.SessionEngine;
 import io.tether.core.internal.session.Stages;
@@ -564,7 +565,8 @@ final class ServerSession implements Session {
     @Override
     public CompletionStage<Void> sendText(CharSequence text) {
         Objects.requireNonNull(text, "text");
-        return engine.send(false, text.toString().getBytes(StandardCharsets.UTF_8));
+        // An EncodedText's array is shared, not copied: the replay buffer never writes to a payload.
+        return engine.send(false, Utf8Text.bytesOf(text));
     }
 
     @Override
@@ -575,7 +577,7 @@ final class ServerSession implements Session {
     @Override
     public CompletionStage<Void> resendText(CharSequence text) {
         Objects.requireNonNull(text, "text");
-        return engine.send(false, true, text.toString().getBytes(StandardCharsets.UTF_8));
+        return engine.send(false, true, Utf8Text.bytesOf(text));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tether.server.rooms;
 
 import io.tether.core.BackpressureException;
+import io.tether.core.EncodedText;
 import io.tether.core.Durations;
 import io.tether.core.internal.session.Stages;
 import io.tether.server.SerialQueue;
@@ -476,10 +477,12 @@ public final class Rooms implements AutoCloseable {
     }
 
     private void deliverOne(LocalRoom lr, String incarnation, long seq, String payload) {
+        // Encoded once for every member: their replay buffers (and stores) share the one array.
+        EncodedText encoded = EncodedText.of(payload);
         for (Member m : List.copyOf(lr.members.values())) {
             if (m.cursor < seq) {
                 m.cursor = seq;
-                track(lr, incarnation, m, seq, m.session.sendText(payload));
+                track(lr, incarnation, m, seq, m.session.sendText(encoded));
             }
         }
     }

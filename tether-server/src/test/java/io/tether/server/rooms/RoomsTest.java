@@ -3,6 +3,7 @@ package io.tether.server.rooms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tether.core.EncodedText;
 import io.tether.core.HandshakeRequest;
 import io.tether.core.WebSocketConnection;
 import io.tether.core.session.SessionStats;
@@ -33,6 +34,8 @@ class RoomsTest {
     static final class FakeSession implements Session {
         final String id;
         final List<String> sent = new CopyOnWriteArrayList<>();
+        /** What sendText was given, as given: Rooms hands every member the same encoded instance. */
+        final List<CharSequence> given = new CopyOnWriteArrayList<>();
         final List<String> flagged = new CopyOnWriteArrayList<>();
         volatile boolean connected = true;
         volatile boolean ended;
@@ -72,6 +75,7 @@ class RoomsTest {
                 return CompletableFuture.failedFuture(new IllegalStateException("session ended here"));
             }
             sent.add(text.toString());
+            given.add(text);
             return CompletableFuture.completedFuture(null);
         }
 
@@ -153,6 +157,24 @@ class RoomsTest {
         assertThat(outsider.sent).isEmpty();
         assertThat(rooms.isMember("lobby", a)).isTrue();
         assertThat(rooms.isMember("lobby", outsider)).isFalse();
+    }
+
+    @Test
+    void publish_encodesOnce_forEveryMember() {
+        Rooms rooms = node(new InMemoryRoomBus(), "n1");
+        List<FakeSession> members = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            FakeSession s = new FakeSession("s" + i);
+            members.add(s);
+            done(rooms.join("lobby", s, "member " + i));
+        }
+        done(rooms.publish("lobby", "héllo"));
+        await().atMost(WAIT).until(() -> members.stream().allMatch(s -> s.given.size() == 1));
+        CharSequence first = members.get(0).given.get(0);
+        assertThat(first).isInstanceOf(EncodedText.class).hasToString("héllo");
+        assertThat(((EncodedText) first).utf8Length()).isEqualTo(6);
+        // One encoded message for all five, not five encodes of the same text.
+        assertThat(members).allSatisfy(s -> assertThat(s.given.get(0)).isSameAs(first));
     }
 
     @Test
