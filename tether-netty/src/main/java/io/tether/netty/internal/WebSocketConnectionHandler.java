@@ -56,6 +56,13 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketConnectionHandler extends ChannelDuplexHandler implements TransportConnection {
     public static final String NAME = "tether-connection";
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
+    /**
+     * Up to this many payload bytes Netty's frame encoder copies an unmasked payload into one buffer
+     * with the frame header (its gathering-write threshold); above it, it writes the payload as is.
+     */
+    private static final int SMALL_MESSAGE = 1024;
+    /** A text of at most this many chars is at most {@link #SMALL_MESSAGE} bytes in UTF-8. */
+    private static final int SMALL_TEXT_CHARS = SMALL_MESSAGE / 3;
 
     private final Channel channel;
     private final ConnectionSettings settings;
@@ -340,8 +347,11 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             return CompletableFuture.failedFuture(closedException());
         }
         // An EncodedText is sent as the bytes it already has (wrapped, not copied: every
-        // recipient of a broadcast shares them); anything else is encoded into a pooled buffer.
-        ByteBuf content = text instanceof EncodedText
+        // recipient of a broadcast shares them). A small text goes to a heap array too: the frame
+        // encoder copies a small payload next to its header into a buffer of its own anyway, and a
+        // pooled buffer only to be copied and released cost more than the encode (profiled). A
+        // large one is encoded into a pooled buffer, which the encoder writes without a copy.
+        ByteBuf content = text instanceof EncodedText || text.length() <= SMALL_TEXT_CHARS
                 ? Unpooled.wrappedBuffer(Utf8Text.bytesOf(text))
                 : ByteBufUtil.writeUtf8(channel.alloc(), text);
         return send(new TextWebSocketFrame(content));
@@ -368,7 +378,9 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
         if (state != ConnectionState.OPEN) {
             return;
         }
-        ByteBuf buf = channel.alloc().buffer(header.remaining() + body.length);
+        int length = header.remaining() + body.length;
+        // As for a small text (sendText): below the encoder's copy threshold, a heap array.
+        ByteBuf buf = length <= SMALL_MESSAGE ? Unpooled.buffer(length, length) : channel.alloc().buffer(length);
         buf.writeBytes(header.duplicate()).writeBytes(body);
         // A promise nobody listens to: a write that fails here (the connection closed meanwhile)
         // needs no report of its own, the close is reported to the listener. The void promise
@@ -377,7 +389,7 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
     }
 
     private CompletionStage<Void> send(Object frame) {
-        return Stages.of(channel.writeAndFlush(frame),
+        return new WriteStage(channel.writeAndFlush(frame),
                 cause -> cause instanceof ConnectionClosedException ? cause : closedException());
     }
 
