@@ -379,9 +379,18 @@ public final class WebSocketConnectionHandler extends ChannelDuplexHandler imple
             return;
         }
         int length = header.remaining() + body.length;
-        // As for a small text (sendText): below the encoder's copy threshold, a heap array.
-        ByteBuf buf = length <= SMALL_MESSAGE ? Unpooled.buffer(length, length) : channel.alloc().buffer(length);
-        buf.writeBytes(header.duplicate()).writeBytes(body);
+        ByteBuf buf;
+        if (length <= SMALL_MESSAGE) {
+            // As for a small text (sendText): below the encoder's copy threshold, a heap array —
+            // wrapped, not from Unpooled.buffer, whose allocator counts every array in a shared
+            // LongAdder (13 % of a fan-out's CPU in JFR).
+            byte[] joined = new byte[length];
+            header.duplicate().get(joined, 0, header.remaining());
+            System.arraycopy(body, 0, joined, length - body.length, body.length);
+            buf = Unpooled.wrappedBuffer(joined);
+        } else {
+            buf = channel.alloc().buffer(length).writeBytes(header.duplicate()).writeBytes(body);
+        }
         // A promise nobody listens to: a write that fails here (the connection closed meanwhile)
         // needs no report of its own, the close is reported to the listener. The void promise
         // would turn that failure into an exceptionCaught.
