@@ -15,32 +15,14 @@ IDLE=${IDLE:-18000}
 PORT=${PORT:-19090}
 OUT=tether-bench/target/bench-$(date +%Y%m%d-%H%M%S).txt
 mkdir -p tether-bench/target
-SERVER_PID=""
 
 log() { echo "$*" | tee -a "$OUT"; }
 
-start_server() { # kind [extra args]
-  local kind=$1; shift
-  local out=tether-bench/target/server.out
-  : > "$out"
-  if [ "$kind" = node-ws ]; then
-    taskset -c 0 node tether-bench/src/main/js/ws-echo.mjs "$PORT" > "$out" 2>&1 &
-  else
-    taskset -c 0 java "${JVM[@]}" -jar "$JAR" server "$kind" --port "$PORT" "$@" > "$out" 2>&1 &
-  fi
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do grep -q '^ready' "$out" && return 0; sleep 0.1; done
-  echo "server $kind did not start:"; cat "$out"; exit 1
-}
 
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
+source tether-bench/lib.sh
 trap stop_server EXIT
 
-log "# tether-bench $(date -u +%FT%TZ) on $(nproc) cores, $(java -version 2>&1 | head -1); server on core 0, load on core 1"
+log "# tether-bench $(date -u +%FT%TZ) on $(nproc) cores, $(java -version 2>&1 | sed -n 1p); server on core 0, load on core 1"
 log "# warmup ${WARMUP}s, measure ${SECS}s; JVM flags for Java servers: ${JVM[*]}"
 for server in tether tether-v1 netty netty-flush java-websocket jetty node-ws; do
   kind=$server; v1=()

@@ -1,10 +1,13 @@
 package io.tether.bench;
 
+import io.tether.bench.load.BroadcastRun;
 import io.tether.bench.load.LoadGenerator;
 import io.tether.bench.servers.JavaWebSocketEchoServer;
 import io.tether.bench.servers.JettyEchoServer;
+import io.tether.bench.servers.NettyBroadcastServer;
 import io.tether.bench.servers.NettyEchoServer;
 import io.tether.bench.servers.TetherEchoServer;
+import io.tether.bench.servers.TetherRoomServer;
 import io.tether.core.Durations;
 import java.net.URI;
 import java.time.Duration;
@@ -15,10 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code java -jar tether-bench.jar server|load|idle|jmh ...}; tether-bench/run.sh drives it. */
+/** {@code java -jar tether-bench.jar server|load|idle|broadcast|jmh ...}; tether-bench/run.sh and broadcast.sh drive it. */
 @Command(name = "tether-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class,
-                BenchMain.Flap.class, BenchMain.Fanout.class, BenchMain.Resume.class, BenchMain.Compression.class})
+                BenchMain.Flap.class, BenchMain.Fanout.class, BenchMain.Broadcast.class, BenchMain.Resume.class, BenchMain.Compression.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -27,7 +30,8 @@ public final class BenchMain {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 
-    @Command(name = "server", description = "Run an echo server at /echo until killed: tether, netty, netty-flush, java-websocket, jetty.")
+    @Command(name = "server", description = "Run an echo server at /echo until killed: tether, netty, netty-flush, java-websocket, jetty;"
+            + " or a room at /room: tether-room (tether.v1 only), netty-broadcast.")
     static final class Server implements Callable<Integer> {
         @Parameters(index = "0")
         String kind;
@@ -50,6 +54,8 @@ public final class BenchMain {
                 case "netty-flush" -> NettyEchoServer.start(port, true, hb);
                 case "java-websocket" -> JavaWebSocketEchoServer.start(port);
                 case "jetty" -> JettyEchoServer.start(port);
+                case "tether-room" -> TetherRoomServer.start(port);
+                case "netty-broadcast" -> NettyBroadcastServer.start(port);
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown server " + kind);
             };
             System.out.println("ready " + kind + " " + port);
@@ -92,6 +98,43 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                 };
                 System.out.println("result " + result);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "broadcast", description = "Room fan-out against a running tether-room or netty-broadcast server:"
+            + " members join, one connection publishes at a fixed rate, members time each message.")
+    static final class Broadcast implements Callable<Integer> {
+        @Option(names = "--url", required = true, description = "e.g. ws://127.0.0.1:19090/room")
+        URI url;
+
+        @Option(names = "--v1", description = "Speak tether.v1 (tether-room accepts nothing else).")
+        boolean v1;
+
+        @Option(names = "--members", defaultValue = "1000")
+        int members;
+
+        @Option(names = "--rate", defaultValue = "1000", description = "messages published per second")
+        int rate;
+
+        @Option(names = "--size", defaultValue = "32", description = "bytes per message, at least 25")
+        int size;
+
+        @Option(names = "--warmup", defaultValue = "5")
+        int warmup;
+
+        @Option(names = "--seconds", defaultValue = "20")
+        int seconds;
+
+        @Option(names = "--server-pid", defaultValue = "0", description = "Also report this process's CPU use (the server's).")
+        long serverPid;
+
+        @Override
+        public Integer call() throws Exception {
+            try (BroadcastRun run = new BroadcastRun(url, v1, members, rate, size)) {
+                run.measureCpuOf(serverPid);
+                System.out.println("result " + run.run(warmup, seconds));
             }
             return 0;
         }

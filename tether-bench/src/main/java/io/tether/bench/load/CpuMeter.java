@@ -34,11 +34,30 @@ final class CpuMeter {
 
     /** The window's figures, as {@code server_cpu=N% load_cpu=N%} ({@code server_cpu=?} without a pid). */
     String stop() {
+        return usage().toString();
+    }
+
+    /** The window's figures as numbers. */
+    Usage usage() {
         double wallSeconds = (System.nanoTime() - wallNanosAtStart) / 1e9;
-        double own = (ownCpuNanos() - ownNanosAtStart) / 1e9 / wallSeconds * 100;
-        String server = serverPid <= 0 ? "?"
-                : String.format(Locale.ROOT, "%.0f%%", (serverTicks(serverPid) - serverTicksAtStart) / TICKS_PER_SECOND / wallSeconds * 100);
-        return String.format(Locale.ROOT, "server_cpu=%s load_cpu=%.0f%%", server, own);
+        double own = (ownCpuNanos() - ownNanosAtStart) / 1e9;
+        double server = serverPid <= 0 ? Double.NaN : (serverTicks(serverPid) - serverTicksAtStart) / TICKS_PER_SECOND;
+        return new Usage(wallSeconds, server, own);
+    }
+
+    /**
+     * CPU seconds used over a window of {@code wallSeconds}.
+     *
+     * @param serverSeconds the server's, NaN without a pid (resolution 10 ms: the kernel's ticks)
+     * @param loadSeconds this process's
+     */
+    record Usage(double wallSeconds, double serverSeconds, double loadSeconds) {
+        @Override
+        public String toString() {
+            String server = Double.isNaN(serverSeconds) ? "?"
+                    : String.format(Locale.ROOT, "%.0f%%", serverSeconds / wallSeconds * 100);
+            return String.format(Locale.ROOT, "server_cpu=%s load_cpu=%.0f%%", server, loadSeconds / wallSeconds * 100);
+        }
     }
 
     private static long ownCpuNanos() {

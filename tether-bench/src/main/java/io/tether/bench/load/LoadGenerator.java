@@ -1,29 +1,18 @@
 package io.tether.bench.load;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.tether.core.internal.protocol.Frame;
-import io.tether.core.internal.protocol.FrameCodec;
 import io.tether.netty.internal.Transports;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +30,9 @@ import org.HdrHistogram.Histogram;
 public final class LoadGenerator implements AutoCloseable {
     private static final int COUNTER = 16;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private final URI uri;
     private final boolean v1;
     private final EventLoopGroup group;
-    private final Transports transport = Transports.best();
+    private final WsConnector connector;
     final AtomicLong echoes = new AtomicLong();
     final AtomicLong echoedBytes = new AtomicLong();
     final AtomicLong mismatches = new AtomicLong();
@@ -60,9 +48,10 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     public LoadGenerator(URI uri, boolean v1) {
-        this.uri = uri;
         this.v1 = v1;
+        Transports transport = Transports.best();
         this.group = transport.newGroup(1, "load");
+        this.connector = new WsConnector(group, transport, uri, v1);
     }
 
     /** One connection keeping {@code inflight} messages of {@code size} bytes in flight. */
@@ -78,10 +67,8 @@ public final class LoadGenerator implements AutoCloseable {
         int head;
         int pending;
         Channel channel;
+        final V1Client protocol = new V1Client();
         long counter;
-        long seq;
-        long lastReceived;
-        long acked;
         boolean running;
 
         Conn(int inflight, int size, boolean binary) {
@@ -101,8 +88,7 @@ public final class LoadGenerator implements AutoCloseable {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
                 channel = ctx.channel();
                 if (v1) {
-                    ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(
-                            FrameCodec.encode(new Frame.Hello(1, 0, "", "")))));
+                    ctx.writeAndFlush(V1Client.hello());
                 } else {
                     ready.complete(this);
                 }
@@ -144,10 +130,8 @@ public final class LoadGenerator implements AutoCloseable {
             pending++;
             ByteBuf buf;
             if (v1) {
-                buf = channel.alloc().buffer(FrameCodec.DATA_HEADER + template.length);
-                buf.writeByte(FrameCodec.DATA).writeByte(binary ? FrameCodec.FLAG_BINARY : 0)
-                        .writeLong(++seq).writeLong(lastReceived);
-                acked = lastReceived;
+                buf = channel.alloc().buffer(V1Client.DATA_HEADER + template.length);
+                protocol.writeDataHeader(buf, binary);
                 payloadInto(buf, n);
                 channel.write(new BinaryWebSocketFrame(buf));
             } else {
@@ -163,16 +147,14 @@ public final class LoadGenerator implements AutoCloseable {
             try {
                 ByteBuf content = frame.content();
                 if (v1) {
-                    byte type = content.getByte(content.readerIndex());
-                    if (type == FrameCodec.WELCOME) {
+                    V1Client.Kind kind = protocol.read(content);
+                    if (kind == V1Client.Kind.WELCOME) {
                         ready.complete(this);
                         return;
                     }
-                    if (type != FrameCodec.DATA) {
+                    if (kind != V1Client.Kind.DATA) {
                         return; // ACK, PONG
                     }
-                    lastReceived = content.getLong(content.readerIndex() + 2);
-                    content.skipBytes(FrameCodec.DATA_HEADER);
                 }
                 onEcho(content);
             } finally {
@@ -220,9 +202,8 @@ public final class LoadGenerator implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (v1 && lastReceived - acked >= 32) {
-                ctx.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(FrameCodec.encode(new Frame.Ack(lastReceived)))));
-                acked = lastReceived;
+            if (v1 && protocol.unacked() >= 32) {
+                ctx.write(protocol.ack());
             }
             ctx.flush();
         }
@@ -237,22 +218,7 @@ public final class LoadGenerator implements AutoCloseable {
     /** Opens a connection (from {@code localAddress}, or any when null) and completes when it is ready. */
     CompletableFuture<Conn> open(int inflight, int size, boolean binary, String localAddress) {
         Conn conn = new Conn(inflight, size, binary);
-        Bootstrap b = new Bootstrap().group(group).channel(transport.clientChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
-                                new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri,
-                                        WebSocketVersion.V13, v1 ? Frame.SUBPROTOCOL : null, false,
-                                        new DefaultHttpHeaders(), 2 << 20)),
-                                conn);
-                    }
-                });
-        var future = localAddress == null ? b.connect(uri.getHost(), uri.getPort())
-                : b.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), new InetSocketAddress(localAddress, 0));
-        future.addListener(f -> {
+        connector.connect(conn, localAddress).addListener(f -> {
             if (!f.isSuccess()) {
                 conn.ready.completeExceptionally(f.cause());
             }

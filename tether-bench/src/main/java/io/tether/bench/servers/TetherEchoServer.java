@@ -14,7 +14,7 @@ public final class TetherEchoServer {
     private TetherEchoServer() {
     }
 
-    /** Starts and returns; {@code heartbeat} null means Tether's default (20 s / 10 s). */
+    /** Starts and returns; {@code heartbeat} null means Tether's default (20 s / 10 s), zero none. */
     public static AutoCloseable start(int port, Duration heartbeat) {
         return start(port, heartbeat, null);
     }
@@ -22,6 +22,7 @@ public final class TetherEchoServer {
     /** As {@link #start(int, Duration)}, with sessions in Redis when {@code store} is a redis:// URI. */
     public static AutoCloseable start(int port, Duration heartbeat, String store) {
         HeartbeatConfig hb = heartbeat == null ? HeartbeatConfig.DEFAULT
+                : heartbeat.isZero() ? HeartbeatConfig.DISABLED
                 : HeartbeatConfig.builder().pingInterval(heartbeat).build();
         ServerConfig.Builder config = ServerConfig.builder().host("127.0.0.1").port(port).heartbeat(hb)
                 .ioThreads(1).maxFrameSize(1 << 20).maxMessageSize(1 << 20)
