@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 /** {@code java -jar tether-bench.jar server|load|idle|broadcast|jmh ...}; tether-bench/run.sh and broadcast.sh drive it. */
 @Command(name = "tether-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Server.class, BenchMain.Load.class, BenchMain.Idle.class, BenchMain.Jmh.class,
-                BenchMain.Flap.class, BenchMain.Fanout.class, BenchMain.Broadcast.class, BenchMain.Resume.class, BenchMain.Compression.class})
+                BenchMain.Flap.class, BenchMain.Fanout.class, BenchMain.Broadcast.class, BenchMain.Resume.class, BenchMain.Compression.class,
+                BenchMain.AllocCheck.class})
 public final class BenchMain {
     private BenchMain() {
     }
@@ -232,6 +233,14 @@ public final class BenchMain {
         public Integer call() throws Exception {
             new io.tether.bench.compression.CompressionRun(messages, warmup, System.out).run();
             return 0;
+        }
+    }
+
+    @Command(name = "alloc-check", description = "Bytes allocated per message (JMH -prof gc) against the recorded budget; exit 1 if over.")
+    static final class AllocCheck implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return io.tether.bench.jmh.AllocationCheck.run(System.out);
         }
     }
 
