@@ -187,41 +187,42 @@ public class AllocationBenchmarks {
     @Benchmark
     @OperationsPerInvocation(MEMBERS)
     public void plainFanoutEncodedPerMember() {
-        for (Conn c : plainMembers) {
-            c.handler.sendText(text);
-            c.settle();
-        }
+        plainFanout(text);
     }
 
     /** Fan-out to {@value #MEMBERS} plain connections, one {@link EncodedText} for all (what Rooms does now). */
     @Benchmark
     @OperationsPerInvocation(MEMBERS)
     public void plainFanoutEncodedOnce() {
-        EncodedText once = EncodedText.of(text);
-        for (Conn c : plainMembers) {
-            c.handler.sendText(once);
-            c.settle();
-        }
+        plainFanout(EncodedText.of(text));
     }
 
     /** Fan-out to {@value #MEMBERS} tether.v1 sessions, the text encoded for each (Rooms before). */
     @Benchmark
     @OperationsPerInvocation(MEMBERS)
     public void v1FanoutEncodedPerMember() {
-        for (Conn c : v1Members) {
-            c.engine.send(false, Utf8Text.bytesOf(text));
-            c.sent++;
-            c.settle();
-        }
+        v1Fanout(text);
     }
 
     /** Fan-out to {@value #MEMBERS} tether.v1 sessions sharing one encoded array (Rooms now). */
     @Benchmark
     @OperationsPerInvocation(MEMBERS)
     public void v1FanoutEncodedOnce() {
-        EncodedText once = EncodedText.of(text);
+        v1Fanout(EncodedText.of(text));
+    }
+
+    /** What a server's sendText does for each member: a String is encoded per call, an EncodedText not. */
+    private void plainFanout(CharSequence message) {
+        for (Conn c : plainMembers) {
+            c.handler.sendText(message);
+            c.settle();
+        }
+    }
+
+    /** What ServerSession.sendText does for each member's session. */
+    private void v1Fanout(CharSequence message) {
         for (Conn c : v1Members) {
-            c.engine.send(false, Utf8Text.bytesOf(once));
+            c.engine.send(false, Utf8Text.bytesOf(message));
             c.sent++;
             c.settle();
         }

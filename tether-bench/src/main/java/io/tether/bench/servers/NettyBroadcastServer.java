@@ -1,23 +1,15 @@
 package io.tether.bench.servers;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.tether.netty.internal.Transports;
 import java.nio.charset.StandardCharsets;
@@ -45,23 +37,11 @@ public final class NettyBroadcastServer {
         // one event loop, so that no other thread is started.
         ChannelGroup room = new DefaultChannelGroup(TetherRoomServer.ROOM, group.next());
         ChannelHandler broadcast = new Broadcast(room);
-        Channel channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new FlushConsolidationHandler(256, false),
-                                new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath(TetherRoomServer.PATH).maxFramePayloadLength(1 << 20).build()),
-                                broadcast);
-                    }
-                }).bind("127.0.0.1", port).syncUninterruptibly().channel();
-        return () -> {
-            channel.close().syncUninterruptibly();
-            group.shutdownGracefully().syncUninterruptibly();
-        };
+        return NettyServers.serve(transport, group, port, pipeline -> {
+            pipeline.addLast(new FlushConsolidationHandler(256, false));
+            NettyServers.addWebSocket(pipeline, TetherRoomServer.PATH);
+            pipeline.addLast(broadcast);
+        });
     }
 
     /** "join" adds the channel to the room; any other text frame goes to every member. Stateless, so shared. */

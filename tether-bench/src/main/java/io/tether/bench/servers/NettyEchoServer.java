@@ -1,21 +1,13 @@
 package io.tether.bench.servers;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -39,37 +31,25 @@ public final class NettyEchoServer {
     public static AutoCloseable start(int port, boolean consolidateFlushes, Duration heartbeat) {
         Transports transport = Transports.best();
         EventLoopGroup group = transport.newGroup(1, "netty-echo");
-        Channel channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (heartbeat != null) {
-                            long interval = heartbeat.toMillis();
-                            ch.pipeline().addLast(new IdleStateHandler(interval * 3 / 2, 0, interval, TimeUnit.MILLISECONDS),
-                                    new PingWhenIdle());
-                        }
-                        if (consolidateFlushes) {
-                            ch.pipeline().addLast(new FlushConsolidationHandler(256, false));
-                        }
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath("/echo").maxFramePayloadLength(1 << 20).build()),
-                                new SimpleChannelInboundHandler<WebSocketFrame>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-                                        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-                                            ctx.writeAndFlush(frame.retain());
-                                        }
-                                    }
-                                });
+        return NettyServers.serve(transport, group, port, pipeline -> {
+            if (heartbeat != null) {
+                long interval = heartbeat.toMillis();
+                pipeline.addLast(new IdleStateHandler(interval * 3 / 2, 0, interval, TimeUnit.MILLISECONDS),
+                        new PingWhenIdle());
+            }
+            if (consolidateFlushes) {
+                pipeline.addLast(new FlushConsolidationHandler(256, false));
+            }
+            NettyServers.addWebSocket(pipeline, "/echo");
+            pipeline.addLast(new SimpleChannelInboundHandler<WebSocketFrame>() {
+                @Override
+                protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+                    if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                        ctx.writeAndFlush(frame.retain());
                     }
-                }).bind("127.0.0.1", port).syncUninterruptibly().channel();
-        return () -> {
-            channel.close().syncUninterruptibly();
-            group.shutdownGracefully().syncUninterruptibly();
-        };
+                }
+            });
+        });
     }
 
     /**
